@@ -1,0 +1,1 @@
+//! The EksCluster component of heartbeat-platform.

@@ -1,0 +1,1 @@
+//! The IngestService component of heartbeat-platform.

@@ -1,0 +1,1 @@
+//! The KafkaStack component of heartbeat-platform.

@@ -1,0 +1,1 @@
+//! The KsqlPipeline component of heartbeat-platform.

@@ -1,0 +1,1 @@
+//! The Network component of heartbeat-platform.

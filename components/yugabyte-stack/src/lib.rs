@@ -1,0 +1,1 @@
+//! The YugabyteStack component of heartbeat-platform.
