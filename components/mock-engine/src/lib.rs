@@ -1,0 +1,1 @@
+//! An in-process mock of the Pulumi engine's ResourceMonitor and Engine services, for tests.

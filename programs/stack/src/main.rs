@@ -1,0 +1,3 @@
+//! The heartbeat-platform Pulumi stack program.
+
+fn main() {}
