@@ -1,1 +1,18 @@
-//! What the heartbeat-platform components share: typed stack config, the capacity model, naming, tagging and typed registration helpers.
+//! What the heartbeat-platform components share, so that each thing is done one way:
+//!
+//! - [`scope::ComponentScope`]: the component pattern (type token `heartbeat:<module>:<Name>`,
+//!   one naming rule, one tagging rule, children parented to the component, outputs
+//!   registered), with typed registration of AWS resources ([`scope::AwsInputs`]) and
+//!   Kubernetes objects ([`kubernetes::Manifest`]);
+//! - [`kubernetes`]: type tokens, outputs laid over typed objects, the kubernetes provider
+//!   (a cluster's kubeconfig, or render-to-directory for offline synth);
+//! - [`capacity`]: the capacity model, from load figures to the size of every tier;
+//! - [`problems`]: configuration problems that name the key, the value and the fix.
+
+pub mod capacity;
+pub mod kubernetes;
+pub mod problems;
+pub mod scope;
+
+pub use problems::{ConfigError, Problem, Problems};
+pub use scope::{AwsInputs, ComponentScope, Tags};
