@@ -14,8 +14,7 @@ async fn main() -> Result<()> {
     // last positional argument.
     let engine_address = std::env::args()
         .skip(1)
-        .filter(|arg| !arg.starts_with('-'))
-        .next_back()
+        .rfind(|arg| !arg.starts_with('-'))
         .unwrap_or_default();
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
