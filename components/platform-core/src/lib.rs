@@ -7,12 +7,14 @@
 //! - [`kubernetes`]: type tokens, outputs laid over typed objects, the kubernetes provider
 //!   (a cluster's kubeconfig, or render-to-directory for offline synth);
 //! - [`capacity`]: the capacity model, from load figures to the size of every tier;
-//! - [`problems`]: configuration problems that name the key, the value and the fix.
+//! - [`problems`]: configuration problems that name the key, the value and the fix;
+//! - [`stack_config`]: reading config sections strictly, every error naming its key path.
 
 pub mod capacity;
 pub mod kubernetes;
 pub mod problems;
 pub mod scope;
+pub mod stack_config;
 
 pub use problems::{ConfigError, Problem, Problems};
 pub use scope::{AwsInputs, ComponentScope, Tags};
