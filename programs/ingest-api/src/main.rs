@@ -1,0 +1,2 @@
+//! The heartbeat ingest API (being written).
+fn main() {}
