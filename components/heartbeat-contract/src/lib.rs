@@ -35,6 +35,9 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60_000;
 pub const MAX_ID_LEN: usize = 64;
 /// The shortest accepted event id (a random id shorter than this collides too often).
 pub const MIN_EVENT_ID_LEN: usize = 8;
+/// The most heartbeats one batch request may carry (a device that was offline for 40 minutes
+/// has about 500 buffered).
+pub const MAX_BATCH_LEN: usize = 500;
 
 /// One watch-progress heartbeat, as a device posts it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
