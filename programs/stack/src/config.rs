@@ -1,0 +1,170 @@
+//! The stack configuration: one typed tree for the whole platform, read strictly from the
+//! stack's Pulumi config and validated before anything is registered. Validation reports every
+//! problem at once, each naming the key, the value and the fix.
+
+use eks_cluster::EksConfig;
+use ingest_service::IngestConfig;
+use kafka_stack::KafkaConfig;
+use ksql_pipeline::PipelineSettings;
+use network::NetworkConfig;
+use platform_core::capacity::{LoadFigures, Sizing};
+use platform_core::stack_config::{NAMESPACE, check_known_keys, required_section, section};
+use platform_core::{ConfigError, Problems};
+use pulumi_runtime::{Config, Output};
+use yugabyte_stack::YugabyteConfig;
+
+/// Every key of the `heartbeat-platform` namespace.
+pub const KNOWN_KEYS: &[&str] = &[
+    "load",
+    "network",
+    "eks",
+    "kafka",
+    "yugabyte",
+    "pipeline",
+    "ingest",
+    "databasePassword",
+    "kubernetesRenderDirectory",
+];
+
+/// The whole platform's configuration, validated, with the capacity model applied.
+#[derive(Debug, Clone)]
+pub struct PlatformConfig {
+    /// `aws:region`.
+    pub region: String,
+    /// `heartbeat-platform:load`: the load figures the capacity model sizes from.
+    pub load: LoadFigures,
+    /// The sizes the capacity model derived (config overrides are applied per component).
+    pub sizing: Sizing,
+    /// `heartbeat-platform:network`.
+    pub network: NetworkConfig,
+    /// `heartbeat-platform:eks`.
+    pub eks: EksConfig,
+    /// `heartbeat-platform:kafka`.
+    pub kafka: KafkaConfig,
+    /// `heartbeat-platform:yugabyte`.
+    pub yugabyte: YugabyteConfig,
+    /// `heartbeat-platform:pipeline`.
+    pub pipeline: PipelineSettings,
+    /// `heartbeat-platform:ingest`.
+    pub ingest: IngestConfig,
+    /// `heartbeat-platform:databasePassword` (secret): the application database password.
+    pub database_password: Output<String>,
+    /// `heartbeat-platform:kubernetesRenderDirectory`: when set, Kubernetes objects are written
+    /// there as YAML instead of applied to a cluster (the offline synth).
+    pub render_directory: Option<String>,
+}
+
+impl PlatformConfig {
+    /// Reads and validates the configuration; the error lists every problem.
+    pub fn load(config: &Config) -> Result<Self, ConfigError> {
+        let mut problems = Problems::new("");
+        check_known_keys(config, NAMESPACE, KNOWN_KEYS, &mut problems);
+        let region = config.get("aws:region").map(|v| v.text.clone());
+        if region.is_none() {
+            problems.add(
+                "aws:region",
+                "(unset)",
+                "set the AWS region: pulumi config set aws:region eu-west-1",
+            );
+        }
+        let load: Option<LoadFigures> = required_section(
+            config,
+            NAMESPACE,
+            "load",
+            "set the load figures (peakHeartbeatsPerSecond, dailyHeartbeats); see README",
+            &mut problems,
+        );
+        let network: Option<NetworkConfig> = required_section(
+            config,
+            NAMESPACE,
+            "network",
+            "set at least the VPC cidr and the zones; see README",
+            &mut problems,
+        );
+        let eks: Option<EksConfig> = section(config, NAMESPACE, "eks", &mut problems);
+        let kafka: Option<KafkaConfig> = section(config, NAMESPACE, "kafka", &mut problems);
+        let yugabyte: Option<YugabyteConfig> =
+            section(config, NAMESPACE, "yugabyte", &mut problems);
+        let pipeline: Option<PipelineSettings> =
+            section(config, NAMESPACE, "pipeline", &mut problems);
+        let ingest: Option<IngestConfig> = section(config, NAMESPACE, "ingest", &mut problems);
+        let database_password = config.get("databasePassword").map(|value| {
+            if !value.secret {
+                problems.add(
+                    &format!("{NAMESPACE}:databasePassword"),
+                    "(plain text)",
+                    "store it as a secret: pulumi config set --secret databasePassword <value>",
+                );
+            }
+            Output::secret(value.text.clone())
+        });
+        if database_password.is_none() {
+            problems.add(
+                &format!("{NAMESPACE}:databasePassword"),
+                "(unset)",
+                "set the application database password as a secret: pulumi config set --secret databasePassword <value>",
+            );
+        }
+        let render_directory = config
+            .get("kubernetesRenderDirectory")
+            .map(|v| v.text.clone());
+
+        let (
+            Some(load),
+            Some(network),
+            Some(eks),
+            Some(kafka),
+            Some(yugabyte),
+            Some(pipeline),
+            Some(ingest),
+        ) = (load, network, eks, kafka, yugabyte, pipeline, ingest)
+        else {
+            return Err(problems
+                .into_result()
+                .expect_err("a section that does not parse records a problem"));
+        };
+
+        let zones = network.zones.len();
+        let mut section_problems = |name: &str, check: &dyn Fn(&mut Problems)| {
+            let mut found = Problems::new(format!("{NAMESPACE}:{name}"));
+            check(&mut found);
+            problems.extend(found);
+        };
+        section_problems("load", &|p| load.validate(p));
+        let sizing = load.size(zones.max(1) as u32, kafka.replication_factor);
+        if let Some(region) = &region {
+            section_problems("network", &|p| network.validate(region, p));
+        }
+        section_problems("eks", &|p| eks.validate(network.cidr, p));
+        section_problems("kafka", &|p| kafka.validate(&sizing, zones, p));
+        section_problems("yugabyte", &|p| yugabyte.validate(&sizing, zones, p));
+        section_problems("ingest", &|p| ingest.validate(&sizing, zones, p));
+        if let Err(error) = pipeline.validate() {
+            problems.add(
+                &format!("{NAMESPACE}:pipeline"),
+                "(as written)",
+                format!("{error:#}"),
+            );
+        }
+        let (Some(region), Some(database_password), Ok(())) = (
+            region,
+            database_password,
+            problems.list().is_empty().then_some(()).ok_or(()),
+        ) else {
+            return Err(problems.into_result().expect_err("problems were recorded"));
+        };
+        Ok(Self {
+            region,
+            load,
+            sizing,
+            network,
+            eks,
+            kafka,
+            yugabyte,
+            pipeline,
+            ingest,
+            database_password,
+            render_directory,
+        })
+    }
+}

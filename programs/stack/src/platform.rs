@@ -1,0 +1,58 @@
+//! The composition of the components.
+
+use eks_cluster::EksCluster;
+use ingest_service::IngestService;
+use kafka_stack::KafkaStack;
+use network::Network;
+use platform_core::capacity::Sizing;
+use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions};
+use serde::Serialize;
+use yugabyte_stack::YugabyteStack;
+
+use crate::config::PlatformConfig;
+
+/// The provider plugins the program needs (answered to `get-packages`).
+pub const PACKAGES: &[PackageRequirement] = &[
+    PackageRequirement {
+        name: "aws",
+        version: platform_core::scope::AWS_PROVIDER_VERSION,
+    },
+    PackageRequirement {
+        name: "kubernetes",
+        version: platform_core::kubernetes::KUBERNETES_PROVIDER_VERSION,
+    },
+];
+
+/// The stack's outputs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackOutputs {
+    /// The availability zones the platform spans.
+    pub zones: Vec<String>,
+    /// The sizes the capacity model derived from the load figures.
+    pub sizing: Sizing,
+    /// The public URL devices post heartbeats to.
+    pub ingest_url: Output<String>,
+}
+
+/// The program: validate the configuration, then register the platform.
+pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
+    let config = PlatformConfig::load(ctx.config())?;
+    let network = Network::new(&ctx, "network", &config.network, ResourceOptions::new());
+    let cluster = EksCluster::new(
+        &ctx,
+        "eks",
+        &config.eks,
+        config.render_directory.as_deref(),
+        ResourceOptions::new(),
+    );
+    let _kafka = KafkaStack::new(&ctx, "kafka", &config.kafka, ResourceOptions::new());
+    let _database = YugabyteStack::new(&ctx, "yugabyte", &config.yugabyte, ResourceOptions::new());
+    let _ = &cluster.provider;
+    let ingest = IngestService::new(&ctx, "ingest", &config.ingest, ResourceOptions::new());
+    Ok(StackOutputs {
+        zones: network.zones,
+        sizing: config.sizing,
+        ingest_url: Output::new(ingest.url),
+    })
+}

@@ -1,0 +1,113 @@
+//! The stack program against the mock engine, for the shipped dev and prod configs, in preview
+//! and update mode: the graph's shape, components, parents and tags.
+
+mod support;
+
+use mock_engine::Mode;
+use support::{one, run, stack_config};
+
+const COMPONENTS: &[&str] = &[
+    "heartbeat:network:Network",
+    "heartbeat:eks:EksCluster",
+    "heartbeat:kafka:KafkaStack",
+    "heartbeat:yugabyte:YugabyteStack",
+    "heartbeat:ingest:IngestService",
+];
+
+async fn check_graph(stack: &str, mode: Mode) {
+    let (engine, result) = run(mode, &stack_config(stack)).await;
+    result.unwrap_or_else(|e| panic!("{stack} {mode:?}: {e:#}"));
+    let registrations = engine.registrations();
+    let root = one(&registrations, pulumi_runtime::STACK_TYPE);
+    assert!(root.parent.is_empty() && !root.custom);
+    assert!(
+        root.registered_outputs.is_some(),
+        "stack outputs registered"
+    );
+
+    for type_token in COMPONENTS {
+        let component = one(&registrations, type_token);
+        assert!(!component.custom, "{type_token} is a component");
+        assert!(type_token.starts_with("heartbeat:"));
+        assert!(
+            component.registered_outputs.is_some(),
+            "{type_token} registered its outputs"
+        );
+    }
+    for registration in &registrations {
+        if registration.type_token == pulumi_runtime::STACK_TYPE {
+            continue;
+        }
+        let parent = registrations
+            .iter()
+            .find(|r| r.urn == registration.parent)
+            .unwrap_or_else(|| panic!("{} has no registered parent", registration.urn));
+        if registration.custom {
+            assert!(
+                !parent.custom,
+                "{} is parented to a component",
+                registration.urn
+            );
+            assert_ne!(
+                parent.type_token,
+                pulumi_runtime::STACK_TYPE,
+                "{} sits under a component, not the stack",
+                registration.urn
+            );
+        }
+        if registration.type_token.starts_with("aws:") && registration.wire_input("tags").is_some()
+        {
+            for tag in [
+                "heartbeat:project",
+                "heartbeat:stack",
+                "heartbeat:component",
+                "Name",
+            ] {
+                assert!(
+                    registration.input(&format!("tags/{tag}")).is_some(),
+                    "{} lacks tag {tag}",
+                    registration.urn
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn dev_preview() {
+    check_graph("dev", Mode::Preview).await;
+}
+
+#[tokio::test]
+async fn dev_update() {
+    check_graph("dev", Mode::Update).await;
+}
+
+#[tokio::test]
+async fn prod_preview() {
+    check_graph("prod", Mode::Preview).await;
+}
+
+#[tokio::test]
+async fn prod_update() {
+    check_graph("prod", Mode::Update).await;
+}
+
+#[tokio::test]
+async fn prod_is_sized_by_the_capacity_model() {
+    let (engine, result) = run(Mode::Update, &stack_config("prod")).await;
+    result.unwrap();
+    let registrations = engine.registrations();
+    let outputs = one(&registrations, pulumi_runtime::STACK_TYPE)
+        .registered_outputs
+        .clone()
+        .unwrap();
+    // 100,000/s × 2.0 headroom on 3 zones, replication factor 3 (worked in platform-core's tests).
+    assert_eq!(outputs["sizing"]["kafkaBrokers"], 6);
+    assert_eq!(outputs["sizing"]["heartbeatPartitions"], 24);
+    assert_eq!(outputs["sizing"]["ingestReplicas"], 9);
+    assert_eq!(
+        outputs["zones"],
+        serde_json::json!(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+    );
+}

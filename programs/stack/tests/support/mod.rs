@@ -1,0 +1,66 @@
+//! Shared test support: the shipped stack files as engine config, and a mock-engine run.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use mock_engine::{MockEngine, Mode, Registration};
+
+/// The config of a shipped `Pulumi.<stack>.yaml`, as the engine passes it (objects as JSON
+/// text), plus the database password as a secret.
+pub fn stack_config(stack: &str) -> BTreeMap<String, String> {
+    let path = format!("{}/../../Pulumi.{stack}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let file: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let mut config: BTreeMap<String, String> = file["config"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let json: serde_json::Value = serde_yaml_ng::from_value(v.clone()).unwrap();
+            let text = match json {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k.as_str().unwrap().to_owned(), text)
+        })
+        .collect();
+    config.insert(
+        "heartbeat-platform:databasePassword".into(),
+        "s3cret-from-config".into(),
+    );
+    config
+}
+
+/// Runs the stack program against a mock engine; returns the engine and the run's result.
+pub async fn run(
+    mode: Mode,
+    config: &BTreeMap<String, String>,
+) -> (MockEngine, anyhow::Result<()>) {
+    let engine = MockEngine::start(mode).await.unwrap();
+    let pairs: Vec<(&str, &str)> = config
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut settings = engine.settings("heartbeat-platform", "test", &pairs);
+    settings
+        .secret_keys
+        .insert("heartbeat-platform:databasePassword".into());
+    let result = pulumi_runtime::run(settings, heartbeat_stack::program).await;
+    (engine, result)
+}
+
+/// The registration of the one resource of `type_token`.
+pub fn one<'a>(registrations: &'a [Registration], type_token: &str) -> &'a Registration {
+    let found: Vec<_> = registrations
+        .iter()
+        .filter(|r| r.type_token == type_token)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one {type_token}, found {}",
+        found.len()
+    );
+    found[0]
+}
