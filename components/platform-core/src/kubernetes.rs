@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::scope::ComponentScope;
 
 /// The kubernetes provider plugin version the program asks for.
-pub const KUBERNETES_PROVIDER_VERSION: &str = "4.23.0";
+pub const KUBERNETES_PROVIDER_VERSION: &str = "4.25.0";
 
 /// The Pulumi type token of a Kubernetes kind: `kubernetes:<group or core>/<version>:<Kind>`.
 pub fn type_token<K: kube::Resource<DynamicType = ()>>() -> String {

@@ -9,6 +9,9 @@ use pulumi_runtime::{
 };
 use serde::Serialize;
 
+/// The aws provider plugin version the program asks for.
+pub const AWS_PROVIDER_VERSION: &str = "7.0.0";
+
 /// The tags every AWS resource carries.
 pub type Tags = BTreeMap<String, String>;
 
@@ -101,8 +104,12 @@ impl ComponentScope {
             merged.append(tags);
             *tags = merged;
         }
-        self.ctx
-            .register_custom(I::TYPE_TOKEN, &self.child_name(part), &inputs, options)
+        self.ctx.register_custom(
+            I::TYPE_TOKEN,
+            &self.child_name(part),
+            &inputs,
+            options.version(AWS_PROVIDER_VERSION),
+        )
     }
 
     /// Registers a child that is itself a component, of another module's type.
