@@ -1,109 +1,173 @@
 //! The Network component (`heartbeat:network:Network`): the multi-zone VPC the platform runs in.
 //!
-//! Status: configuration and validation are in place; the AWS resources land with the
-//! Network/EksCluster issue.
+//! It provisions, in dependency order:
+//!
+//! - a VPC with DNS support and host names, its internet gateway, and the default security
+//!   group emptied of rules ([`vpc`]);
+//! - per zone, a public and a private subnet carved from the VPC range
+//!   ([`NetworkConfig::subnet_layout`]), tagged for EKS load-balancer discovery ([`subnets`]);
+//! - NAT gateways with Elastic IPs: one per zone with `natGatewayPerZone`, else one shared
+//!   ([`nat`]);
+//! - a public route table to the internet gateway and a private route table per zone to the
+//!   zone's NAT gateway ([`routing`]);
+//! - a network ACL per tier ([`acls`]), a baseline security group ([`security_groups`]);
+//! - optionally the S3 gateway and ECR/STS interface endpoints ([`endpoints`]) and flow logs to
+//!   S3 ([`flow_logs`]).
+//!
+//! Inputs: [`NetworkArgs`] (the config section, the region, the EKS cluster name the subnets
+//! are shared with). Outputs: [`Network`] (VPC id, subnet ids by zone and tier, zones).
+//!
+//! ```no_run
+//! # async fn demo(ctx: pulumi_runtime::Context) -> anyhow::Result<()> {
+//! use network::{Network, NetworkArgs, NetworkConfig};
+//! let config = NetworkConfig {
+//!     zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
+//!     ..NetworkConfig::default()
+//! };
+//! let args = NetworkArgs { config: &config, region: "eu-west-1", cluster_name: "heartbeat-dev" };
+//! let network = Network::new(&ctx, "network", &args, pulumi_runtime::ResourceOptions::new())?;
+//! let _private = network.private_subnet_ids();
+//! # Ok(()) }
+//! ```
 
-use ipnet::Ipv4Net;
-use platform_core::{ComponentScope, Problems};
-use pulumi_runtime::{Context, ResourceOptions};
-use serde::{Deserialize, Serialize};
+pub mod acls;
+mod config;
+pub mod endpoints;
+pub mod flow_logs;
+pub mod nat;
+pub mod routing;
+pub mod security_groups;
+pub mod subnets;
+pub mod vpc;
 
-/// Config section `heartbeat-platform:network`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NetworkConfig {
-    /// The VPC's IPv4 range; subnets are carved from it.
-    pub cidr: Ipv4Net,
-    /// The availability zones to span, in the stack's region (at least 2; 3 keeps quorum
-    /// through the loss of a zone).
-    pub zones: Vec<String>,
-    /// One NAT gateway per zone (resilient, costly) instead of one shared NAT gateway.
-    #[serde(default)]
-    pub nat_gateway_per_zone: bool,
+pub use config::{
+    FlowLogsConfig, MAX_SUBNET_PREFIX, NetworkConfig, VpcEndpointsConfig, ZoneRanges,
+};
+
+use platform_core::{ComponentScope, ConfigError, Problems};
+use pulumi_runtime::{Context, Output, ResourceOptions};
+use serde::Serialize;
+
+use crate::subnets::Tier;
+
+/// What [`Network::new`] needs.
+#[derive(Debug, Clone, Copy)]
+pub struct NetworkArgs<'a> {
+    /// Config section `heartbeat-platform:network`.
+    pub config: &'a NetworkConfig,
+    /// The AWS region (`aws:region`); zones must belong to it.
+    pub region: &'a str,
+    /// The EKS cluster that will share the subnets (their `kubernetes.io/cluster/<name>` tag).
+    pub cluster_name: &'a str,
 }
 
-impl Default for NetworkConfig {
-    fn default() -> Self {
-        Self {
-            cidr: "10.0.0.0/16".parse().expect("a valid default CIDR"),
-            zones: Vec::new(),
-            nat_gateway_per_zone: false,
-        }
-    }
-}
-
-/// The smallest prefix per subnet: a /24 leaves 251 usable addresses.
-pub const MAX_SUBNET_PREFIX: u8 = 24;
-
-impl NetworkConfig {
-    /// The prefix length of each subnet: the VPC split into two tiers × zones, rounded to a
-    /// power of two.
-    pub fn subnet_prefix(&self) -> u8 {
-        let subnets = (2 * self.zones.len()).max(1) as u32;
-        self.cidr.prefix_len() + subnets.next_power_of_two().trailing_zeros() as u8
-    }
-
-    /// Checks the section against the stack's region.
-    pub fn validate(&self, region: &str, problems: &mut Problems) {
-        problems.check(
-            self.zones.len() >= 2,
-            "zones",
-            format!("{:?}", self.zones),
-            "list at least 2 availability zones (3 to keep Kafka and database quorum through a zone loss)",
-        );
-        for (i, zone) in self.zones.iter().enumerate() {
-            let letter = zone.strip_prefix(region).unwrap_or_default();
-            problems.check(
-                letter.len() == 1 && letter.chars().all(|c| c.is_ascii_lowercase()),
-                &format!("zones[{i}]"),
-                zone,
-                format!("use a zone of region {region}, such as {region}a"),
-            );
-            problems.check(
-                !self.zones[..i].contains(zone),
-                &format!("zones[{i}]"),
-                zone,
-                "each zone may be listed once",
-            );
-        }
-        problems.check(
-            self.cidr.prefix_len() >= 16 && self.cidr.prefix_len() <= 24,
-            "cidr",
-            self.cidr,
-            "use a /16 to /24 range (AWS allows VPCs of /16 to /28; subnets need room)",
-        );
-        problems.check(
-            self.subnet_prefix() <= MAX_SUBNET_PREFIX,
-            "cidr",
-            self.cidr,
-            format!(
-                "too small for {} subnets of at least /{MAX_SUBNET_PREFIX}: use a prefix of /{} or shorter",
-                2 * self.zones.len(),
-                MAX_SUBNET_PREFIX - (self.subnet_prefix() - self.cidr.prefix_len())
-            ),
-        );
-    }
+/// The subnet ids of one zone.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZoneSubnets {
+    /// The availability zone.
+    pub zone: String,
+    /// The public subnet (load balancers, NAT gateway).
+    pub public: Output<String>,
+    /// The private subnet (nodes).
+    pub private: Output<String>,
 }
 
 /// What the Network component hands to the components that follow.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Network {
+    /// The region the VPC is in.
+    pub region: String,
+    /// The EKS cluster name the subnets are tagged for; EksCluster takes it from here.
+    pub cluster_name: String,
+    /// The VPC id.
+    pub vpc_id: Output<String>,
+    /// The VPC's IPv4 range.
+    pub vpc_cidr: String,
     /// The zones spanned, in order.
     pub zones: Vec<String>,
+    /// The subnets of each zone, in zone order.
+    pub subnets: Vec<ZoneSubnets>,
+    /// The baseline security group: members reach each other, egress anywhere.
+    pub baseline_security_group_id: Output<String>,
 }
 
 impl Network {
-    /// Provisions the network.
+    /// Validates the config, then provisions the network. A config problem is returned before
+    /// anything is registered.
     pub fn new(
         ctx: &Context,
         name: &str,
-        config: &NetworkConfig,
+        args: &NetworkArgs<'_>,
         options: ResourceOptions,
-    ) -> Self {
+    ) -> Result<Self, ConfigError> {
+        let config = args.config;
+        let mut problems = Problems::new("heartbeat-platform:network");
+        config.validate(args.region, &mut problems);
+        problems.into_result()?;
+
         let scope = ComponentScope::new(ctx, "network", "Network", name, options);
-        scope.finish(Network {
+        let cidr = config.cidr.to_string();
+        let core = vpc::register(&scope, &cidr);
+        let vpc_id = core.vpc.id();
+        let zone_subnets =
+            subnets::register(&scope, &vpc_id, &config.subnet_layout(), args.cluster_name);
+        let nat_gateways = nat::register(
+            &scope,
+            &zone_subnets,
+            config.nat_gateway_per_zone,
+            &core.internet_gateway,
+        );
+        let private_route_tables = routing::register(
+            &scope,
+            &vpc_id,
+            &zone_subnets,
+            &core.internet_gateway,
+            &nat_gateways,
+        );
+        let public_ids: Vec<_> = zone_subnets.iter().map(|z| z.public.id()).collect();
+        let private_ids: Vec<_> = zone_subnets.iter().map(|z| z.private.id()).collect();
+        acls::register(&scope, Tier::Public, &vpc_id, &cidr, public_ids);
+        acls::register(&scope, Tier::Private, &vpc_id, &cidr, private_ids.clone());
+        let baseline = security_groups::baseline(&scope, &vpc_id);
+
+        if config.vpc_endpoints.s3_gateway {
+            endpoints::s3_gateway(&scope, args.region, &vpc_id, &private_route_tables);
+        }
+        if config.vpc_endpoints.ecr_and_sts {
+            let group = security_groups::endpoints(&scope, &vpc_id, &cidr);
+            endpoints::interfaces(&scope, args.region, &vpc_id, &private_ids, &group);
+        }
+        if config.flow_logs.enabled {
+            flow_logs::register(&scope, &vpc_id, config.flow_logs.retention_days);
+        }
+
+        Ok(scope.finish(Network {
+            region: args.region.to_owned(),
+            cluster_name: args.cluster_name.to_owned(),
+            vpc_id,
+            vpc_cidr: cidr,
             zones: config.zones.clone(),
-        })
+            subnets: zone_subnets
+                .iter()
+                .map(|z| ZoneSubnets {
+                    zone: z.zone.clone(),
+                    public: z.public.id(),
+                    private: z.private.id(),
+                })
+                .collect(),
+            baseline_security_group_id: baseline.id(),
+        }))
+    }
+
+    /// The private subnet ids, in zone order (nodes go here).
+    pub fn private_subnet_ids(&self) -> Vec<Output<String>> {
+        self.subnets.iter().map(|z| z.private.clone()).collect()
+    }
+
+    /// The public subnet ids, in zone order (internet-facing load balancers go here).
+    pub fn public_subnet_ids(&self) -> Vec<Output<String>> {
+        self.subnets.iter().map(|z| z.public.clone()).collect()
     }
 }
