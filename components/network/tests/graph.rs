@@ -123,16 +123,10 @@ async fn subnets_are_two_per_zone_disjoint_and_tagged_for_eks() {
             } else {
                 "kubernetes.io/role/internal-elb"
             };
-            assert_eq!(
-                subnet.input_str(&format!("tags/{role}")).as_deref(),
-                Some("1")
-            );
-            assert_eq!(
-                subnet
-                    .input_str(&format!("tags/kubernetes.io/cluster/{CLUSTER}"))
-                    .as_deref(),
-                Some("shared")
-            );
+            // Tag keys hold `/`, so they are read from the map, not by input path.
+            let tags = subnet.input("tags").unwrap();
+            assert_eq!(tags[role], "1", "{}", subnet.name);
+            assert_eq!(tags[format!("kubernetes.io/cluster/{CLUSTER}")], "shared");
             assert_eq!(subnet.input("mapPublicIpOnLaunch"), Some(json!(false)));
         }
         for zone in &config.zones {
