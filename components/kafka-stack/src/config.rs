@@ -15,6 +15,8 @@ pub struct KafkaConfig {
     pub namespace: String,
     /// The namespace of the Strimzi operator itself.
     pub operator_namespace: String,
+    /// How the Strimzi operator gets onto the cluster.
+    pub operator_install: OperatorInstall,
     /// A local Strimzi chart (directory or `.tgz`) instead of the vendor's repository, for
     /// air-gapped deploys.
     pub operator_chart_path: Option<String>,
@@ -148,6 +150,18 @@ impl Default for ConnectConfig {
     }
 }
 
+/// How an operator gets onto the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OperatorInstall {
+    /// This stack installs it as a Helm release (real deploys).
+    #[default]
+    HelmRelease,
+    /// It is already on the cluster (installed by a platform team), or there is no cluster:
+    /// the kubernetes provider's render-to-directory mode cannot run a Helm release.
+    Preinstalled,
+}
+
 /// How the HTTP services (Schema Registry, ksqlDB, Kafka UI) are reachable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ServiceExposure {
@@ -173,6 +187,7 @@ impl Default for KafkaConfig {
         Self {
             namespace: "kafka".into(),
             operator_namespace: "strimzi".into(),
+            operator_install: OperatorInstall::HelmRelease,
             operator_chart_path: None,
             cluster_name: "heartbeat".into(),
             kafka_version: None,

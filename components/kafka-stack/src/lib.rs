@@ -8,7 +8,9 @@
 //! 2. The Strimzi operator ([`versions::STRIMZI_VERSION`]) as a Helm release from the vendor's
 //!    chart repository, or from `kafka.operatorChartPath` (air-gapped), watching
 //!    `kafka.namespace`. Every custom resource below lives in that namespace and depends on
-//!    the release.
+//!    the release. `kafka.operatorInstall: preinstalled` skips the release (an operator
+//!    installed by others, or the offline render mode, where a Helm release cannot work:
+//!    see [`helm`]).
 //! 3. `Kafka` in KRaft mode with two `KafkaNodePool`s: 3 controllers, and brokers from the
 //!    capacity model (or `kafka.brokers`), each on a persistent gp3 volume sized by the model;
 //!    rack awareness on `topology.kubernetes.io/zone`; one in-cluster listener on port 9093
@@ -78,7 +80,7 @@ use pulumi_runtime::{
 };
 use serde::Serialize;
 
-pub use config::{ConnectConfig, KafkaConfig, NodeResources, ServiceExposure};
+pub use config::{ConnectConfig, KafkaConfig, NodeResources, OperatorInstall, ServiceExposure};
 pub use topics::{TopicSpec, Topics};
 pub use users::UserNames;
 
@@ -126,9 +128,10 @@ pub struct KafkaStack {
     pub schema_registry_url: Output<String>,
     /// Kafka UI's URL.
     pub kafka_ui_url: String,
-    /// The Strimzi operator release: `KafkaConnector`s added later depend on it.
+    /// The Strimzi operator release (none when `operatorInstall` is `preinstalled`):
+    /// `KafkaConnector`s added later depend on it.
     #[serde(skip)]
-    pub operator: CustomResource,
+    pub operator: Option<CustomResource>,
 }
 
 /// A value that becomes available once `resource` is registered (and depends on it).
@@ -174,15 +177,21 @@ impl KafkaStack {
                 &Manifest::new(namespace(&config.operator_namespace)),
             ));
         }
-        let operator = helm::register_release(
-            &scope,
-            provider,
-            &operator_release(config),
-            namespaces
-                .iter()
-                .fold(ResourceOptions::new(), |o, ns| o.depends_on(ns)),
-        );
-        let after_operator = || ResourceOptions::new().depends_on(&operator);
+        let after_namespaces = namespaces
+            .iter()
+            .fold(ResourceOptions::new(), |o, ns| o.depends_on(ns));
+        let operator = (config.operator_install == OperatorInstall::HelmRelease).then(|| {
+            helm::register_release(
+                &scope,
+                provider,
+                &operator_release(config),
+                after_namespaces.clone(),
+            )
+        });
+        let after_operator = || match &operator {
+            Some(release) => ResourceOptions::new().depends_on(release),
+            None => after_namespaces.clone(),
+        };
         macro_rules! custom_resource {
             ($object:expr) => {
                 scope.kubernetes_with(provider, &Manifest::new($object), after_operator())

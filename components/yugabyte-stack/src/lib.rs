@@ -1,70 +1,236 @@
 //! The YugabyteStack component (`heartbeat:yugabyte:YugabyteStack`): a multi-zone YugabyteDB
 //! cluster and the application database the pipeline writes to.
 //!
-//! Status: configuration and validation are in place; the Kubernetes objects land with the
-//! KafkaStack/YugabyteStack issue.
+//! # What it provisions
+//! 1. A namespace per zone (`<namespace>-<zone>`) and one release of the official `yugabyte`
+//!    Helm chart ([`versions::CHART_VERSION`]) per zone, in the chart's multi-zone layout:
+//!    every release gets the same `masterAddresses` (3 masters in all, spread round robin
+//!    over the zones), `isMultiAz`, its zone's `nodeSelector`, and the placement flags
+//!    (`placement_cloud/region/zone`) that make YugabyteDB put one replica of each tablet in
+//!    each zone (replication factor 3). Tablet servers from the capacity model (or
+//!    `yugabyte.tservers`), split evenly over the zones; persistent gp3 volumes sized by the
+//!    model; CPU and memory from config; TLS node-to-node and client-to-server with
+//!    certificates from a cert-manager ClusterIssuer shared by all zones; YSQL
+//!    authentication on. The chart adds a PodDisruptionBudget per release.
+//! 2. In `yugabyte.namespace`: two Secrets filled from Pulumi secrets (the superuser's and
+//!    the application role's password), a ConfigMap with the migration script and the
+//!    schema migrations, and a Job that creates the role and database and applies the
+//!    migrations. Every step is idempotent, so a re-run changes nothing; the Job's name
+//!    carries a digest of the migrations, so changed migrations run in a new Job.
+//!
+//! # Why the Helm chart and not the YBCluster operator
+//! The community `YBCluster` operator (`yugabyte.com/v1alpha1`) is unmaintained and has no
+//! zone placement, which the platform needs to survive the loss of a zone. The chart is
+//! maintained by Yugabyte, versioned with the database, and its documented multi-zone
+//! layout (a release per zone sharing the master addresses) is what this component
+//! registers. The price: no operator reconciles the cluster; upgrades are chart upgrades,
+//! one zone at a time, which `pulumi up` performs release by release.
+//!
+//! # Outputs
+//! [`YugabyteStack`]: the YSQL endpoint (one host per zone, and a multi-host JDBC URL), the
+//! database name, the application credentials Secret.
+//!
+//! Like any Helm release, the zone releases cannot run under the kubernetes provider's
+//! render-to-directory mode; `yugabyte.install: preinstalled` leaves them out there.
 
+pub mod config;
+pub mod migration;
+pub mod placement;
+pub mod versions;
+
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kafka_stack::OperatorInstall;
+use kafka_stack::helm::{ChartSource, ReleaseInputs, register_release};
 use platform_core::capacity::Sizing;
+use platform_core::kubernetes::Manifest;
 use platform_core::{ComponentScope, Problems};
-use pulumi_runtime::{Context, ResourceOptions};
-use serde::{Deserialize, Serialize};
+use pulumi_runtime::{AsResource, Context, Output, ProviderResource, ResourceOptions};
+use serde::Serialize;
 
-/// Config section `heartbeat-platform:yugabyte`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct YugabyteConfig {
-    /// The namespace of the database.
-    pub namespace: String,
-    /// Tablet servers; unset means the capacity model's figure.
-    pub tservers: Option<u32>,
-}
+pub use config::{PodResources, TlsConfig, YugabyteConfig};
 
-impl Default for YugabyteConfig {
-    fn default() -> Self {
-        Self {
-            namespace: "yugabyte".into(),
-            tservers: None,
-        }
-    }
-}
+/// The config section YugabyteStack reads.
+pub const CONFIG_KEY: &str = "heartbeat-platform:yugabyte";
 
-impl YugabyteConfig {
-    /// The tablet server count: the override, else the capacity model's.
-    pub fn tservers(&self, sizing: &Sizing) -> u32 {
-        self.tservers.unwrap_or(sizing.database_tservers)
-    }
-
-    /// Checks the section against the sizing and the zone count.
-    pub fn validate(&self, sizing: &Sizing, zones: usize, problems: &mut Problems) {
-        let tservers = self.tservers(sizing);
-        problems.check(
-            tservers >= 3 && (tservers as usize).is_multiple_of(zones.max(1)),
-            "tservers",
-            tservers,
-            format!("replication factor 3 needs at least 3 tablet servers, spread evenly: use a multiple of the {zones} zones"),
-        );
-    }
+/// YugabyteStack's typed inputs.
+#[derive(Clone)]
+pub struct YugabyteStackArgs<'a> {
+    /// The kubernetes provider of the target cluster.
+    pub provider: &'a ProviderResource,
+    /// The capacity model's sizes.
+    pub sizing: &'a Sizing,
+    /// The availability zones, in order.
+    pub zones: &'a [String],
+    /// Section `heartbeat-platform:yugabyte`.
+    pub config: &'a YugabyteConfig,
+    /// The superuser (`yugabyte`) password, a Pulumi secret.
+    pub admin_password: Output<String>,
+    /// The application role's password, a Pulumi secret.
+    pub app_password: Output<String>,
+    /// Idempotent SQL migrations, applied in order to the application database (such as
+    /// `ksql_pipeline::ysql_migration_script`).
+    pub migrations: Vec<String>,
 }
 
 /// What YugabyteStack hands to the components that follow.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct YugabyteStack {
-    /// The namespace of the database.
+    /// The namespace of the credentials and the migration Job.
     pub namespace: String,
+    /// One YSQL `host:port` per zone.
+    pub ysql_endpoints: Vec<String>,
+    /// The first zone's YSQL `host:port`.
+    pub ysql_endpoint: String,
+    /// `jdbc:postgresql://<every zone>/<database>`, for clients that fail over between hosts;
+    /// available once the migration Job has run.
+    pub jdbc_url: Output<String>,
+    /// The application database.
+    pub database: String,
+    /// The application role.
+    pub app_user: String,
+    /// The Secret with the application role's `username` and `password`.
+    pub credentials_secret: String,
+}
+
+fn namespace(name: &str) -> Namespace {
+    Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
 }
 
 impl YugabyteStack {
-    /// Provisions the database layer.
+    /// Provisions the database layer; fails, registering nothing, when the config does not
+    /// fit the sizing and zones.
     pub fn new(
         ctx: &Context,
         name: &str,
-        config: &YugabyteConfig,
+        args: YugabyteStackArgs<'_>,
         options: ResourceOptions,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
+        let YugabyteStackArgs {
+            provider,
+            sizing,
+            zones,
+            config,
+            admin_password,
+            app_password,
+            migrations,
+        } = args;
+        let mut problems = Problems::new(CONFIG_KEY);
+        config.validate(sizing, zones.len(), &mut problems);
+        if zones.is_empty() {
+            problems.add("", "(no zones)", "the cluster needs at least one zone");
+        }
+        problems.into_result()?;
+
         let scope = ComponentScope::new(ctx, "yugabyte", "YugabyteStack", name, options);
-        scope.finish(YugabyteStack {
+        let shares = placement::shares(config, zones, config.tservers(sizing));
+        let master_addresses = shares
+            .iter()
+            .flat_map(placement::ZoneShare::master_addresses)
+            .collect::<Vec<_>>()
+            .join(",");
+
+        let mut releases = Vec::new();
+        for share in &shares {
+            let ns = scope.kubernetes(provider, &Manifest::new(namespace(&share.namespace)));
+            if config.install == OperatorInstall::HelmRelease {
+                let source = ChartSource::pinned(
+                    versions::CHART_REPO,
+                    versions::CHART,
+                    versions::CHART_VERSION,
+                    config.chart_path.as_deref(),
+                );
+                let values = placement::zone_values(
+                    config,
+                    share,
+                    &master_addresses,
+                    sizing.database_disk_gib,
+                );
+                let release = ReleaseInputs::new(
+                    &format!("yb-{}", share.zone),
+                    &share.namespace,
+                    &source,
+                    values,
+                );
+                releases.push(register_release(
+                    &scope,
+                    provider,
+                    &release,
+                    ResourceOptions::new().depends_on(&ns),
+                ));
+            }
+        }
+
+        let app_ns = scope.kubernetes(provider, &Manifest::new(namespace(&config.namespace)));
+        let after_ns = || ResourceOptions::new().depends_on(&app_ns);
+        let admin_secret = format!("{name}-admin");
+        let app_secret = format!("{name}-app");
+        scope.kubernetes_with(
+            provider,
+            &migration::credentials(&admin_secret, &config.namespace, "yugabyte", admin_password),
+            after_ns(),
+        );
+        scope.kubernetes_with(
+            provider,
+            &migration::credentials(
+                &app_secret,
+                &config.namespace,
+                &config.app_user,
+                app_password,
+            ),
+            after_ns(),
+        );
+        let job_name = format!("{name}-migrate-{}", migration::digest(&migrations));
+        let config_map = scope.kubernetes_with(
+            provider,
+            &Manifest::new(migration::migrations_config_map(
+                &job_name,
+                &config.namespace,
+                &migrations,
+            )),
+            after_ns(),
+        );
+        let ysql_endpoints: Vec<String> = shares
+            .iter()
+            .map(|s| format!("{}:{}", s.ysql_host(), placement::YSQL_PORT))
+            .collect();
+        let job_options = releases
+            .iter()
+            .fold(after_ns().depends_on(&config_map), |o, r| o.depends_on(r));
+        let job = scope.kubernetes_with(
+            provider,
+            &Manifest::new(migration::job(
+                config,
+                &migration::JobInputs {
+                    name: &job_name,
+                    ysql_host: &shares[0].ysql_host(),
+                    admin_secret: &admin_secret,
+                    app_secret: &app_secret,
+                },
+            )),
+            job_options,
+        );
+        let jdbc_url = format!(
+            "jdbc:postgresql://{}/{}",
+            ysql_endpoints.join(","),
+            config.database
+        );
+
+        Ok(scope.finish(YugabyteStack {
             namespace: config.namespace.clone(),
-        })
+            ysql_endpoint: ysql_endpoints[0].clone(),
+            ysql_endpoints,
+            jdbc_url: job.urn().map(move |_| jdbc_url),
+            database: config.database.clone(),
+            app_user: config.app_user.clone(),
+            credentials_secret: app_secret,
+        }))
     }
 }
