@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# All tests: format, lints, unit and mock-engine tests, the real-data-plane tests, and the
+# real-engine gates for dev and prod. On a bare machine run `bash .ci/run`, which installs the
+# prerequisites first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+step() { printf '\n== %s (%ss)\n' "$1" "$((SECONDS - start))"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "done"
