@@ -2,12 +2,12 @@
 
 use eks_cluster::EksCluster;
 use ingest_service::IngestService;
-use kafka_stack::KafkaStack;
+use kafka_stack::{KafkaStack, KafkaStackArgs, OperatorInstall};
 use network::Network;
 use platform_core::capacity::Sizing;
 use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions};
 use serde::Serialize;
-use yugabyte_stack::YugabyteStack;
+use yugabyte_stack::{YugabyteStack, YugabyteStackArgs};
 
 use crate::config::PlatformConfig;
 
@@ -46,9 +46,39 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         config.render_directory.as_deref(),
         ResourceOptions::new(),
     );
-    let _kafka = KafkaStack::new(&ctx, "kafka", &config.kafka, ResourceOptions::new());
-    let _database = YugabyteStack::new(&ctx, "yugabyte", &config.yugabyte, ResourceOptions::new());
-    let _ = &cluster.provider;
+    // Helm releases cannot run under the render-to-directory provider (pulumi-kubernetes#1716).
+    let (mut kafka_config, mut yugabyte_config) = (config.kafka.clone(), config.yugabyte.clone());
+    if config.render_directory.is_some() {
+        kafka_config.operator_install = OperatorInstall::Preinstalled;
+        yugabyte_config.install = OperatorInstall::Preinstalled;
+    }
+    let zones = &config.network.zones;
+    let _kafka = KafkaStack::new(
+        &ctx,
+        "kafka",
+        KafkaStackArgs {
+            provider: &cluster.provider,
+            sizing: &config.sizing,
+            zones,
+            config: &kafka_config,
+        },
+        ResourceOptions::new(),
+    )?;
+    let tablets = yugabyte_config.tservers(&config.sizing);
+    let _database = YugabyteStack::new(
+        &ctx,
+        "yugabyte",
+        YugabyteStackArgs {
+            provider: &cluster.provider,
+            sizing: &config.sizing,
+            zones,
+            config: &yugabyte_config,
+            admin_password: config.database_password.clone(),
+            app_password: config.database_password.clone(),
+            migrations: vec![ksql_pipeline::ysql_migration_script(tablets)?],
+        },
+        ResourceOptions::new(),
+    )?;
     let ingest = IngestService::new(&ctx, "ingest", &config.ingest, ResourceOptions::new());
     Ok(StackOutputs {
         zones: network.zones,
