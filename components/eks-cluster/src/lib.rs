@@ -1,189 +1,204 @@
 //! The EksCluster component (`heartbeat:eks:EksCluster`): the Kubernetes cluster, its node
 //! pools and add-ons, and a ready kubernetes provider for the components that follow.
 //!
-//! Status: configuration, validation and the kubernetes provider are in place; the AWS
-//! resources land with the Network/EksCluster issue.
+//! It provisions, in dependency order:
+//!
+//! - a KMS key (rotation on) that envelope-encrypts Kubernetes secrets ([`encryption`]);
+//! - the control plane's IAM role (`AmazonEKSClusterPolicy` and use of that key) and the EKS
+//!   cluster in the network's private and public subnets, with every control-plane log, the
+//!   API endpoint private unless `publicEndpoint` (then only from `publicAccessCidrs`), and
+//!   cluster-admin access entries for `adminPrincipalArns` ([`control_plane`]);
+//! - the IAM OIDC provider and [`ServiceAccountRole`], IAM roles for service accounts
+//!   ([`oidc`]);
+//! - add-ons vpc-cni (own IRSA role) and kube-proxy, then the `system` and `stateful` managed
+//!   node groups in the private subnets only ([`node_groups`]), then coredns and
+//!   aws-ebs-csi-driver (own IRSA role) ([`addons`]);
+//! - the kubernetes provider (depending on the cluster and both node groups) and through it
+//!   the default encrypted gp3 StorageClass ([`storage_class`]).
+//!
+//! Inputs: [`EksClusterArgs`] (the config section and the [`network::Network`] outputs, so
+//! wrong wiring does not compile). Outputs: [`EksCluster`].
+//!
+//! ```no_run
+//! # fn demo(ctx: pulumi_runtime::Context, network: network::Network) -> anyhow::Result<()> {
+//! use eks_cluster::{EksCluster, EksClusterArgs, EksConfig};
+//! let config = EksConfig::default();
+//! let args = EksClusterArgs { config: &config, network: &network, render_directory: None };
+//! let cluster = EksCluster::new(&ctx, "eks", &args, pulumi_runtime::ResourceOptions::new())?;
+//! let _provider = &cluster.provider; // for KafkaStack, YugabyteStack, ...
+//! # Ok(()) }
+//! ```
 
-use std::collections::BTreeMap;
+pub mod addons;
+mod config;
+pub mod control_plane;
+pub mod encryption;
+pub mod iam;
+pub mod kubeconfig;
+pub mod node_groups;
+pub mod oidc;
+pub mod storage_class;
 
-use ipnet::Ipv4Net;
+pub use config::{EksConfig, NodePoolConfig, TaintConfig, TaintEffect};
+pub use oidc::{OidcIssuer, ServiceAccountRole};
+
+use network::Network;
 use platform_core::kubernetes::{ClusterAccess, register_provider};
-use platform_core::{ComponentScope, Problems};
-use pulumi_runtime::{Context, ProviderResource, ResourceOptions};
-use serde::{Deserialize, Serialize};
+use platform_core::{ComponentScope, ConfigError, Problems};
+use pulumi_runtime::{Context, Output, ProviderResource, ResourceOptions};
+use serde::Serialize;
 
-/// Config section `heartbeat-platform:eks`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct EksConfig {
-    /// The Kubernetes minor version, such as `1.33`.
-    pub kubernetes_version: String,
-    /// Whether the API endpoint is reachable from the internet (then only from
-    /// `publicAccessCidrs`).
-    pub public_endpoint: bool,
-    /// The CIDRs allowed to reach a public endpoint; required when it is on.
-    pub public_access_cidrs: Vec<Ipv4Net>,
-    /// The Kubernetes service range; must not overlap the VPC.
-    pub service_cidr: Ipv4Net,
-    /// IAM principals given cluster-admin access entries.
-    pub admin_principal_arns: Vec<String>,
-    /// The system node pool (operators, ingest, ksqlDB).
-    pub system_nodes: NodePoolConfig,
-    /// The node pool for stateful workloads (Kafka, YugabyteDB).
-    pub stateful_nodes: NodePoolConfig,
-}
+use crate::control_plane::ClusterInputs;
+use crate::node_groups::NodeGroupInputs;
 
-impl Default for EksConfig {
-    fn default() -> Self {
-        Self {
-            kubernetes_version: "1.33".into(),
-            public_endpoint: false,
-            public_access_cidrs: Vec::new(),
-            service_cidr: "172.20.0.0/16".parse().expect("a valid default CIDR"),
-            admin_principal_arns: Vec::new(),
-            system_nodes: NodePoolConfig::default(),
-            stateful_nodes: NodePoolConfig {
-                instance_types: vec!["r6i.xlarge".into()],
-                ..NodePoolConfig::default()
-            },
-        }
-    }
-}
-
-/// One managed node group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct NodePoolConfig {
-    /// EC2 instance types, first preferred.
-    pub instance_types: Vec<String>,
-    /// Minimum nodes.
-    pub min: u32,
-    /// Desired nodes at creation.
-    pub desired: u32,
-    /// Maximum nodes.
-    pub max: u32,
-    /// Root disk size, GiB.
-    pub disk_gib: u32,
-    /// Node labels.
-    pub labels: BTreeMap<String, String>,
-}
-
-impl Default for NodePoolConfig {
-    fn default() -> Self {
-        Self {
-            instance_types: vec!["m6i.large".into()],
-            min: 2,
-            desired: 2,
-            max: 4,
-            disk_gib: 50,
-            labels: BTreeMap::new(),
-        }
-    }
-}
-
-impl EksConfig {
-    /// Checks the section; `vpc_cidr` is the network's range.
-    pub fn validate(&self, vpc_cidr: Ipv4Net, problems: &mut Problems) {
-        let version_ok = self
-            .kubernetes_version
-            .split_once('.')
-            .is_some_and(|(major, minor)| {
-                major == "1" && minor.parse::<u32>().is_ok_and(|m| (29..=35).contains(&m))
-            });
-        problems.check(
-            version_ok,
-            "kubernetesVersion",
-            &self.kubernetes_version,
-            "use a supported EKS version, 1.29 to 1.35, as \"1.33\"",
-        );
-        problems.check(
-            !self.public_endpoint || !self.public_access_cidrs.is_empty(),
-            "publicAccessCidrs",
-            "[]",
-            "a public API endpoint needs an explicit CIDR allow-list; list your office or VPN ranges, or set publicEndpoint: false",
-        );
-        for (i, cidr) in self.public_access_cidrs.iter().enumerate() {
-            problems.check(
-                cidr.prefix_len() > 0,
-                &format!("publicAccessCidrs[{i}]"),
-                cidr,
-                "0.0.0.0/0 opens the API to the internet; list specific ranges",
-            );
-        }
-        problems.check(
-            !(self.service_cidr.contains(&vpc_cidr.network())
-                || vpc_cidr.contains(&self.service_cidr.network())),
-            "serviceCidr",
-            self.service_cidr,
-            format!(
-                "overlaps the VPC range {vpc_cidr}; pick a range outside it, such as 172.20.0.0/16"
-            ),
-        );
-        for (field, pool) in [
-            ("systemNodes", &self.system_nodes),
-            ("statefulNodes", &self.stateful_nodes),
-        ] {
-            problems.check(
-                !pool.instance_types.is_empty(),
-                &format!("{field}.instanceTypes"),
-                "[]",
-                "list at least one EC2 instance type",
-            );
-            problems.check(
-                pool.min <= pool.max,
-                &format!("{field}.min"),
-                pool.min,
-                format!("must not exceed {field}.max ({})", pool.max),
-            );
-            problems.check(
-                pool.min <= pool.desired && pool.desired <= pool.max,
-                &format!("{field}.desired"),
-                pool.desired,
-                format!(
-                    "must lie between {field}.min ({}) and {field}.max ({})",
-                    pool.min, pool.max
-                ),
-            );
-            problems.check(
-                pool.max >= 1,
-                &format!("{field}.max"),
-                pool.max,
-                "must be at least 1",
-            );
-            problems.check(
-                (20..=16_384).contains(&pool.disk_gib),
-                &format!("{field}.diskGib"),
-                pool.disk_gib,
-                "use 20 to 16384 GiB",
-            );
-        }
-    }
+/// What [`EksCluster::new`] needs.
+#[derive(Clone, Copy)]
+pub struct EksClusterArgs<'a> {
+    /// Config section `heartbeat-platform:eks`.
+    pub config: &'a EksConfig,
+    /// The network the cluster runs in (its subnets are tagged for this cluster's name).
+    pub network: &'a Network,
+    /// Set: no cluster is reached, the kubernetes provider renders every object as YAML into
+    /// this directory (offline synth and the real-engine gates).
+    pub render_directory: Option<&'a str>,
 }
 
 /// What EksCluster hands to the components that follow.
-#[derive(Clone)]
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EksCluster {
-    /// The kubernetes provider for this cluster (or the render-to-directory provider offline).
+    /// The cluster name.
+    pub name: Output<String>,
+    /// The API endpoint URL.
+    pub endpoint: Output<String>,
+    /// The cluster's certificate authority (base64 PEM).
+    pub certificate_authority: Output<String>,
+    /// The OIDC issuer and its IAM provider, for [`ServiceAccountRole`].
+    pub oidc: OidcIssuer,
+    /// A kubeconfig for the cluster (secret) using `aws eks get-token`.
+    pub kubeconfig: Output<String>,
+    /// The nodes' IAM role ARN.
+    pub node_role_arn: Output<String>,
+    /// The default StorageClass's name.
+    pub storage_class: String,
+    /// The kubernetes provider for this cluster (or the render-to-directory provider).
+    #[serde(skip)]
     pub provider: ProviderResource,
 }
 
 impl EksCluster {
-    /// Provisions the cluster. `render_directory` set means no cluster is reached: every
-    /// Kubernetes object is written to that directory as YAML.
+    /// Validates the config against the network, then provisions the cluster. A config
+    /// problem is returned before anything is registered.
     pub fn new(
         ctx: &Context,
         name: &str,
-        _config: &EksConfig,
-        render_directory: Option<&str>,
+        args: &EksClusterArgs<'_>,
         options: ResourceOptions,
-    ) -> Self {
+    ) -> Result<Self, ConfigError> {
+        let (config, network) = (args.config, args.network);
+        let mut problems = Problems::new("heartbeat-platform:eks");
+        config.validate(network.vpc_cidr, &mut problems);
+        problems.into_result()?;
+
         let scope = ComponentScope::new(ctx, "eks", "EksCluster", name, options);
-        let access = match render_directory {
-            Some(directory) => ClusterAccess::RenderToDirectory(directory.to_owned()),
-            None => ClusterAccess::RenderToDirectory("out/manifests".to_owned()),
+        let key = encryption::secrets_key(&scope, &network.cluster_name);
+        let key_arn = key.output::<String>("arn");
+        let cluster_role = control_plane::cluster_role(&scope, &key_arn);
+        let private_subnet_ids = network.private_subnet_ids();
+        let cluster = control_plane::cluster(
+            &scope,
+            ClusterInputs {
+                name: &network.cluster_name,
+                config,
+                role: &cluster_role,
+                key_arn,
+                subnet_ids: [private_subnet_ids.clone(), network.public_subnet_ids()].concat(),
+                security_group_id: network.baseline_security_group_id.clone(),
+            },
+        );
+        let cluster_name = cluster.output::<String>("name");
+        control_plane::admin_access(&scope, &cluster_name, &config.admin_principal_arns);
+        let oidc = oidc::register(&scope, control_plane::oidc_issuer(&cluster));
+
+        let cni_role = ServiceAccountRole::new(
+            &scope,
+            &oidc,
+            "kube-system",
+            "aws-node",
+            &[iam::managed_policy("AmazonEKS_CNI_Policy")],
+        );
+        let vpc_cni = addons::register(&scope, &cluster_name, "vpc-cni", Some(cni_role.arn()), &[]);
+        let kube_proxy = addons::register(&scope, &cluster_name, "kube-proxy", None, &[]);
+
+        let node_role = node_groups::node_role(&scope);
+        let pool = |pool: &str, pool_config| {
+            node_groups::register(
+                &scope,
+                NodeGroupInputs {
+                    pool,
+                    config: pool_config,
+                    cluster_name: &cluster_name,
+                    version: &config.kubernetes_version,
+                    private_subnet_ids: &private_subnet_ids,
+                    role: &node_role,
+                    after: &[vpc_cni.clone(), kube_proxy.clone()],
+                },
+            )
         };
-        let provider = register_provider(&scope, access, ResourceOptions::new());
-        scope.finish(serde_json::json!({}));
-        Self { provider }
+        let system = pool("system", &config.system_nodes);
+        let stateful = pool("stateful", &config.stateful_nodes);
+
+        addons::register(&scope, &cluster_name, "coredns", None, &[&system, &stateful]);
+        let ebs_role = ServiceAccountRole::new(
+            &scope,
+            &oidc,
+            "kube-system",
+            "ebs-csi-controller-sa",
+            &[iam::managed_policy("service-role/AmazonEBSCSIDriverPolicy")],
+        );
+        let ebs_csi = addons::register(
+            &scope,
+            &cluster_name,
+            "aws-ebs-csi-driver",
+            Some(ebs_role.arn()),
+            &[&system, &stateful],
+        );
+
+        let endpoint = control_plane::endpoint(&cluster);
+        let certificate_authority = control_plane::certificate_authority(&cluster);
+        let kubeconfig = kubeconfig::kubeconfig(
+            &cluster_name,
+            &endpoint,
+            &certificate_authority,
+            &network.region,
+        );
+        let access = match args.render_directory {
+            Some(directory) => ClusterAccess::RenderToDirectory(directory.to_owned()),
+            None => ClusterAccess::Kubeconfig(kubeconfig.clone()),
+        };
+        let provider = register_provider(
+            &scope,
+            access,
+            ResourceOptions::new()
+                .depends_on(&cluster)
+                .depends_on(&system)
+                .depends_on(&stateful),
+        );
+        scope.kubernetes_with(
+            &provider,
+            &storage_class::gp3_encrypted(),
+            ResourceOptions::new().depends_on(&ebs_csi),
+        );
+
+        Ok(scope.finish(EksCluster {
+            name: cluster_name,
+            endpoint,
+            certificate_authority,
+            oidc,
+            kubeconfig,
+            node_role_arn: node_role.arn(),
+            storage_class: storage_class::NAME.into(),
+            provider,
+        }))
     }
 }

@@ -44,6 +44,7 @@ pub use config::{
     FlowLogsConfig, MAX_SUBNET_PREFIX, NetworkConfig, VpcEndpointsConfig, ZoneRanges,
 };
 
+use ipnet::Ipv4Net;
 use platform_core::{ComponentScope, ConfigError, Problems};
 use pulumi_runtime::{Context, Output, ResourceOptions};
 use serde::Serialize;
@@ -84,7 +85,7 @@ pub struct Network {
     /// The VPC id.
     pub vpc_id: Output<String>,
     /// The VPC's IPv4 range.
-    pub vpc_cidr: String,
+    pub vpc_cidr: Ipv4Net,
     /// The zones spanned, in order.
     pub zones: Vec<String>,
     /// The subnets of each zone, in zone order.
@@ -147,7 +148,7 @@ impl Network {
             region: args.region.to_owned(),
             cluster_name: args.cluster_name.to_owned(),
             vpc_id,
-            vpc_cidr: cidr,
+            vpc_cidr: config.cidr,
             zones: config.zones.clone(),
             subnets: zone_subnets
                 .iter()

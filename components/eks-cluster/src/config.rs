@@ -1,0 +1,219 @@
+//! Config section `heartbeat-platform:eks`: the Kubernetes version, the API endpoint's
+//! exposure, the admins, and the two node pools.
+
+use std::collections::BTreeMap;
+
+use ipnet::Ipv4Net;
+use platform_core::Problems;
+use serde::{Deserialize, Serialize};
+
+/// Config section `heartbeat-platform:eks`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct EksConfig {
+    /// The Kubernetes minor version, such as `1.33`.
+    pub kubernetes_version: String,
+    /// Whether the API endpoint is reachable from the internet (then only from
+    /// `publicAccessCidrs`).
+    pub public_endpoint: bool,
+    /// The CIDRs allowed to reach a public endpoint; required when it is on.
+    pub public_access_cidrs: Vec<Ipv4Net>,
+    /// The Kubernetes service range; must not overlap the VPC.
+    pub service_cidr: Ipv4Net,
+    /// IAM principals given cluster-admin access entries.
+    pub admin_principal_arns: Vec<String>,
+    /// The system node pool (operators, ingest, ksqlDB).
+    pub system_nodes: NodePoolConfig,
+    /// The node pool for stateful workloads (Kafka, YugabyteDB).
+    pub stateful_nodes: NodePoolConfig,
+}
+
+impl Default for EksConfig {
+    fn default() -> Self {
+        Self {
+            kubernetes_version: "1.33".into(),
+            public_endpoint: false,
+            public_access_cidrs: Vec::new(),
+            service_cidr: "172.20.0.0/16".parse().expect("a valid default CIDR"),
+            admin_principal_arns: Vec::new(),
+            system_nodes: NodePoolConfig::default(),
+            stateful_nodes: NodePoolConfig {
+                instance_types: vec!["r6i.xlarge".into()],
+                ..NodePoolConfig::default()
+            },
+        }
+    }
+}
+
+/// One managed node group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct NodePoolConfig {
+    /// EC2 instance types, first preferred.
+    pub instance_types: Vec<String>,
+    /// Minimum nodes.
+    pub min: u32,
+    /// Desired nodes at creation.
+    pub desired: u32,
+    /// Maximum nodes.
+    pub max: u32,
+    /// Root disk size, GiB.
+    pub disk_gib: u32,
+    /// Node labels (the pool's `heartbeat.io/node-pool` label is added).
+    pub labels: BTreeMap<String, String>,
+    /// Node taints: only pods that tolerate them run on the pool.
+    pub taints: Vec<TaintConfig>,
+}
+
+/// One node taint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaintConfig {
+    /// The taint key.
+    pub key: String,
+    /// The taint value, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// What happens to pods that do not tolerate it.
+    pub effect: TaintEffect,
+}
+
+/// A taint's effect, spelled as the EKS API spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaintEffect {
+    /// New pods that do not tolerate it are not scheduled.
+    NoSchedule,
+    /// The scheduler avoids the nodes when it can.
+    PreferNoSchedule,
+    /// Running pods that do not tolerate it are evicted.
+    NoExecute,
+}
+
+impl Default for NodePoolConfig {
+    fn default() -> Self {
+        Self {
+            instance_types: vec!["m6i.large".into()],
+            min: 2,
+            desired: 2,
+            max: 4,
+            disk_gib: 50,
+            labels: BTreeMap::new(),
+            taints: Vec::new(),
+        }
+    }
+}
+
+impl EksConfig {
+    /// Checks the section; `vpc_cidr` is the network's range.
+    pub fn validate(&self, vpc_cidr: Ipv4Net, problems: &mut Problems) {
+        let version_ok = self
+            .kubernetes_version
+            .split_once('.')
+            .is_some_and(|(major, minor)| {
+                major == "1" && minor.parse::<u32>().is_ok_and(|m| (29..=35).contains(&m))
+            });
+        problems.check(
+            version_ok,
+            "kubernetesVersion",
+            &self.kubernetes_version,
+            "use a supported EKS version, 1.29 to 1.35, as \"1.33\"",
+        );
+        problems.check(
+            !self.public_endpoint || !self.public_access_cidrs.is_empty(),
+            "publicAccessCidrs",
+            "[]",
+            "a public API endpoint needs an explicit CIDR allow-list; list your office or VPN ranges, or set publicEndpoint: false",
+        );
+        for (i, cidr) in self.public_access_cidrs.iter().enumerate() {
+            problems.check(
+                cidr.prefix_len() > 0,
+                &format!("publicAccessCidrs[{i}]"),
+                cidr,
+                "0.0.0.0/0 opens the API to the internet; list specific ranges",
+            );
+        }
+        problems.check(
+            !(self.service_cidr.contains(&vpc_cidr.network())
+                || vpc_cidr.contains(&self.service_cidr.network())),
+            "serviceCidr",
+            self.service_cidr,
+            format!(
+                "overlaps the VPC range {vpc_cidr}; pick a range outside it, such as 172.20.0.0/16"
+            ),
+        );
+        for (field, pool) in [
+            ("systemNodes", &self.system_nodes),
+            ("statefulNodes", &self.stateful_nodes),
+        ] {
+            problems.check(
+                !pool.instance_types.is_empty(),
+                &format!("{field}.instanceTypes"),
+                "[]",
+                "list at least one EC2 instance type",
+            );
+            problems.check(
+                pool.min <= pool.max,
+                &format!("{field}.min"),
+                pool.min,
+                format!("must not exceed {field}.max ({})", pool.max),
+            );
+            problems.check(
+                pool.min <= pool.desired && pool.desired <= pool.max,
+                &format!("{field}.desired"),
+                pool.desired,
+                format!(
+                    "must lie between {field}.min ({}) and {field}.max ({})",
+                    pool.min, pool.max
+                ),
+            );
+            problems.check(
+                pool.max >= 1,
+                &format!("{field}.max"),
+                pool.max,
+                "must be at least 1",
+            );
+            problems.check(
+                (20..=16_384).contains(&pool.disk_gib),
+                &format!("{field}.diskGib"),
+                pool.disk_gib,
+                "use 20 to 16384 GiB",
+            );
+            for (i, taint) in pool.taints.iter().enumerate() {
+                problems.check(
+                    !taint.key.is_empty() && taint.key.len() <= 63,
+                    &format!("{field}.taints[{i}].key"),
+                    &taint.key,
+                    "use a Kubernetes label-style key of 1 to 63 characters",
+                );
+            }
+            let graviton = pool
+                .instance_types
+                .iter()
+                .filter(|t| crate::node_groups::is_graviton(t))
+                .count();
+            problems.check(
+                graviton == 0 || graviton == pool.instance_types.len(),
+                &format!("{field}.instanceTypes"),
+                pool.instance_types.join(", "),
+                "mix no Graviton (arm64) types with x86 ones: a node group has one AMI",
+            );
+            problems.check(
+                pool.instance_types.len() <= 20,
+                &format!("{field}.instanceTypes"),
+                pool.instance_types.len(),
+                "a managed node group takes at most 20 instance types",
+            );
+        }
+        for (i, arn) in self.admin_principal_arns.iter().enumerate() {
+            problems.check(
+                arn.starts_with("arn:aws:iam::")
+                    && (arn.contains(":role/") || arn.contains(":user/")),
+                &format!("adminPrincipalArns[{i}]"),
+                arn,
+                "use an IAM role or user ARN, such as arn:aws:iam::123456789012:role/platform-admin",
+            );
+        }
+    }
+}
+

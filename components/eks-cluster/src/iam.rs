@@ -1,0 +1,129 @@
+//! IAM: roles with AWS managed policies attached, and inline policies.
+
+use platform_core::{AwsInputs, ComponentScope, Tags};
+use pulumi_runtime::{CustomResource, Output};
+use serde::Serialize;
+use serde_json::json;
+
+/// `aws:iam/role:Role` inputs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Role {
+    /// Who may assume the role (a JSON policy document).
+    pub assume_role_policy: Output<String>,
+    /// What the role is for.
+    pub description: String,
+    /// Detach policies on deletion, so the role can go.
+    pub force_detach_policies: bool,
+    /// Tags.
+    pub tags: Tags,
+}
+
+impl AwsInputs for Role {
+    const TYPE_TOKEN: &'static str = "aws:iam/role:Role";
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        Some(&mut self.tags)
+    }
+}
+
+/// `aws:iam/rolePolicyAttachment:RolePolicyAttachment` inputs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolePolicyAttachment {
+    /// The role's name.
+    pub role: Output<String>,
+    /// The managed policy.
+    pub policy_arn: String,
+}
+
+impl AwsInputs for RolePolicyAttachment {
+    const TYPE_TOKEN: &'static str = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        None
+    }
+}
+
+/// `aws:iam/rolePolicy:RolePolicy` inputs: an inline policy.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolePolicy {
+    /// The role's name.
+    pub role: Output<String>,
+    /// The policy document (JSON).
+    pub policy: Output<String>,
+}
+
+impl AwsInputs for RolePolicy {
+    const TYPE_TOKEN: &'static str = "aws:iam/rolePolicy:RolePolicy";
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        None
+    }
+}
+
+/// The ARN of AWS managed policy `name` (such as `AmazonEKSClusterPolicy`).
+pub fn managed_policy(name: &str) -> String {
+    format!("arn:aws:iam::aws:policy/{name}")
+}
+
+/// A trust policy that lets AWS service `service` (such as `eks.amazonaws.com`) assume a role.
+pub fn service_trust_policy(service: &str) -> String {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+        }],
+    })
+    .to_string()
+}
+
+/// A role and the attachments of its managed policies; depend on the attachments to know the
+/// role can act.
+#[derive(Clone)]
+pub struct RoleWithPolicies {
+    /// The role.
+    pub role: CustomResource,
+    /// One attachment per managed policy.
+    pub attachments: Vec<CustomResource>,
+}
+
+impl RoleWithPolicies {
+    /// Registers role `part` assumable per `trust_policy`, with `policy_arns` attached.
+    pub fn new(
+        scope: &ComponentScope,
+        part: &str,
+        description: &str,
+        trust_policy: Output<String>,
+        policy_arns: &[String],
+    ) -> Self {
+        let role = scope.aws(
+            part,
+            Role {
+                assume_role_policy: trust_policy,
+                description: description.to_owned(),
+                force_detach_policies: true,
+                tags: Tags::new(),
+            },
+        );
+        let attachments = policy_arns
+            .iter()
+            .map(|arn| {
+                let policy = arn.rsplit('/').next().unwrap_or(arn);
+                scope.aws(
+                    &format!("{part}-{policy}"),
+                    RolePolicyAttachment {
+                        role: role.output("name"),
+                        policy_arn: arn.clone(),
+                    },
+                )
+            })
+            .collect();
+        Self { role, attachments }
+    }
+
+    /// The role's ARN.
+    pub fn arn(&self) -> Output<String> {
+        self.role.output("arn")
+    }
+}
