@@ -148,7 +148,13 @@ impl EksCluster {
         let system = pool("system", &config.system_nodes);
         let stateful = pool("stateful", &config.stateful_nodes);
 
-        addons::register(&scope, &cluster_name, "coredns", None, &[&system, &stateful]);
+        addons::register(
+            &scope,
+            &cluster_name,
+            "coredns",
+            None,
+            &[&system, &stateful],
+        );
         let ebs_role = ServiceAccountRole::new(
             &scope,
             &oidc,

@@ -1,0 +1,641 @@
+//! The EksCluster component's resource graph, on a Network, registered against the mock
+//! engine for a dev-sized and a prod-sized configuration.
+
+use std::collections::BTreeSet;
+
+use eks_cluster::{
+    EksCluster, EksClusterArgs, EksConfig, NodePoolConfig, TaintConfig, TaintEffect,
+};
+use mock_engine::{MockEngine, Mode, Registration};
+use network::{Network, NetworkArgs, NetworkConfig};
+use pulumi_runtime::ResourceOptions;
+use serde_json::{Map, Value, json};
+
+const REGION: &str = "eu-west-1";
+const CLUSTER: &str = "heartbeat-test";
+const ISSUER: &str = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
+const ADMIN: &str = "arn:aws:iam::123456789012:role/platform-admin";
+
+struct Stack {
+    network: NetworkConfig,
+    eks: EksConfig,
+    render_directory: Option<String>,
+}
+
+fn dev() -> Stack {
+    Stack {
+        network: NetworkConfig {
+            cidr: "10.10.0.0/16".parse().unwrap(),
+            zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
+            ..NetworkConfig::default()
+        },
+        eks: EksConfig {
+            public_endpoint: true,
+            public_access_cidrs: vec!["203.0.113.0/24".parse().unwrap()],
+            ..EksConfig::default()
+        },
+        render_directory: None,
+    }
+}
+
+fn prod() -> Stack {
+    Stack {
+        network: NetworkConfig {
+            cidr: "10.20.0.0/16".parse().unwrap(),
+            zones: vec![
+                "eu-west-1a".into(),
+                "eu-west-1b".into(),
+                "eu-west-1c".into(),
+            ],
+            nat_gateway_per_zone: true,
+            ..NetworkConfig::default()
+        },
+        eks: EksConfig {
+            admin_principal_arns: vec![ADMIN.into()],
+            stateful_nodes: NodePoolConfig {
+                instance_types: vec!["r6i.2xlarge".into()],
+                min: 3,
+                desired: 3,
+                max: 6,
+                disk_gib: 100,
+                taints: vec![TaintConfig {
+                    key: "heartbeat.io/stateful".into(),
+                    value: Some("true".into()),
+                    effect: TaintEffect::NoSchedule,
+                }],
+                ..NodePoolConfig::default()
+            },
+            ..EksConfig::default()
+        },
+        render_directory: None,
+    }
+}
+
+fn fakes(engine: &MockEngine) {
+    fn arn(service: &str, name: &str) -> Map<String, Value> {
+        Map::from_iter([(
+            "arn".into(),
+            json!(format!("arn:aws:{service}::123456789012:{name}")),
+        )])
+    }
+    engine.fake_outputs("aws:iam/role:Role", |reg| {
+        let mut outputs = arn("iam", &format!("role/{}", reg.name));
+        outputs.insert("name".into(), json!(reg.name));
+        outputs
+    });
+    engine.fake_outputs("aws:kms/key:Key", |reg| {
+        arn("kms", &format!("key/{}", reg.name))
+    });
+    engine.fake_outputs(
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+        |_| {
+            arn(
+                "iam",
+                "oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+            )
+        },
+    );
+    engine.fake_outputs("aws:eks/cluster:Cluster", |reg| {
+        let mut outputs = arn("eks", &format!("cluster/{}", reg.name));
+        outputs.insert(
+            "endpoint".into(),
+            json!("https://ABC123.gr7.eu-west-1.eks.amazonaws.com"),
+        );
+        outputs.insert(
+            "certificateAuthority".into(),
+            json!({"data": "Q0EtREFUQQ=="}),
+        );
+        outputs.insert(
+            "identities".into(),
+            json!([{"oidcs": [{"issuer": ISSUER}]}]),
+        );
+        outputs
+    });
+}
+
+/// Runs Network then EksCluster against a fresh mock.
+async fn synth(stack: Stack, mode: Mode) -> (Vec<Registration>, anyhow::Result<()>) {
+    let engine = MockEngine::start(mode).await.unwrap();
+    fakes(&engine);
+    let settings = engine.settings("heartbeat-platform", "test", &[]);
+    let result = pulumi_runtime::run(settings, move |ctx| async move {
+        let network_args = NetworkArgs {
+            config: &stack.network,
+            region: REGION,
+            cluster_name: CLUSTER,
+        };
+        let network = Network::new(&ctx, "network", &network_args, ResourceOptions::new())?;
+        let args = EksClusterArgs {
+            config: &stack.eks,
+            network: &network,
+            render_directory: stack.render_directory.as_deref(),
+        };
+        Ok(EksCluster::new(&ctx, "eks", &args, ResourceOptions::new())?)
+    })
+    .await;
+    (engine.registrations(), result)
+}
+
+async fn graph(stack: Stack) -> Vec<Registration> {
+    let (registrations, result) = synth(stack, Mode::Update).await;
+    result.unwrap();
+    registrations
+}
+
+fn of_type<'a>(regs: &'a [Registration], token: &str) -> Vec<&'a Registration> {
+    regs.iter().filter(|r| r.type_token == token).collect()
+}
+
+fn one<'a>(regs: &'a [Registration], token: &str) -> &'a Registration {
+    let found = of_type(regs, token);
+    assert_eq!(found.len(), 1, "{token}");
+    found[0]
+}
+
+fn named<'a>(regs: &'a [Registration], name: &str) -> &'a Registration {
+    regs.iter()
+        .find(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no resource named {name}"))
+}
+
+fn strings(value: Option<Value>) -> BTreeSet<String> {
+    value
+        .unwrap_or_default()
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn subnet_ids(regs: &[Registration], tier: &str) -> BTreeSet<String> {
+    of_type(regs, "aws:ec2/subnet:Subnet")
+        .into_iter()
+        .filter(|s| s.name.contains(&format!("-{tier}-")))
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn node_groups_run_in_the_private_subnets_only() {
+    for stack in [dev(), prod()] {
+        let zones = stack.network.zones.len();
+        let regs = graph(stack).await;
+        let private = subnet_ids(&regs, "private");
+        let public = subnet_ids(&regs, "public");
+        assert_eq!(private.len() + public.len(), 2 * zones);
+        let groups = of_type(&regs, "aws:eks/nodeGroup:NodeGroup");
+        assert_eq!(groups.len(), 2);
+        for group in groups {
+            let subnets = strings(group.input("subnetIds"));
+            assert_eq!(
+                subnets, private,
+                "{} must span every private subnet",
+                group.name
+            );
+            assert!(
+                subnets.is_disjoint(&public),
+                "{} in a public subnet",
+                group.name
+            );
+            assert_eq!(group.ignore_changes, ["scalingConfig.desiredSize"]);
+        }
+        // The control plane also gets the public subnets, for internet-facing load balancers.
+        let cluster = one(&regs, "aws:eks/cluster:Cluster");
+        let cluster_subnets = strings(cluster.input("vpcConfig/subnetIds"));
+        assert_eq!(cluster_subnets, &private | &public);
+    }
+}
+
+#[tokio::test]
+async fn node_groups_follow_their_pool_config() {
+    let regs = graph(prod()).await;
+    let stateful = named(&regs, "eks-stateful-nodes");
+    assert_eq!(
+        stateful.input("scalingConfig"),
+        Some(json!({"minSize": 3, "desiredSize": 3, "maxSize": 6}))
+    );
+    assert_eq!(
+        stateful.input("instanceTypes"),
+        Some(json!(["r6i.2xlarge"]))
+    );
+    assert_eq!(stateful.input("diskSize"), Some(json!(100)));
+    assert_eq!(
+        stateful.input("amiType"),
+        Some(json!("AL2023_x86_64_STANDARD"))
+    );
+    assert_eq!(stateful.input("version"), Some(json!("1.33")));
+    assert_eq!(
+        stateful.input("taints"),
+        Some(json!([{"key": "heartbeat.io/stateful", "value": "true", "effect": "NO_SCHEDULE"}]))
+    );
+    assert_eq!(
+        stateful.input("labels"),
+        Some(json!({"heartbeat.io/node-pool": "stateful"}))
+    );
+    let system = named(&regs, "eks-system-nodes");
+    assert!(system.input("taints").is_none());
+    assert_eq!(stateful.input_str("clusterName").as_deref(), Some(CLUSTER));
+}
+
+#[tokio::test]
+async fn secrets_are_encrypted_with_a_rotating_key_the_component_creates() {
+    for stack in [dev(), prod()] {
+        let regs = graph(stack).await;
+        let key = one(&regs, "aws:kms/key:Key");
+        assert_eq!(key.input("enableKeyRotation"), Some(json!(true)));
+        let cluster = one(&regs, "aws:eks/cluster:Cluster");
+        assert_eq!(
+            cluster.input("encryptionConfig/resources"),
+            Some(json!(["secrets"]))
+        );
+        assert_eq!(
+            cluster.input_str("encryptionConfig/provider/keyArn"),
+            Some(format!("arn:aws:kms::123456789012:key/{}", key.name))
+        );
+        assert!(cluster.dependencies.contains(&key.urn));
+        // The control plane's role may use the key, and only it.
+        let policy = named(&regs, "eks-cluster-role-secrets-key");
+        let document: Value = serde_json::from_str(&policy.input_str("policy").unwrap()).unwrap();
+        assert_eq!(
+            document["Statement"][0]["Resource"],
+            json!(format!("arn:aws:kms::123456789012:key/{}", key.name))
+        );
+        assert_eq!(
+            cluster.input("enabledClusterLogTypes"),
+            Some(json!([
+                "api",
+                "audit",
+                "authenticator",
+                "controllerManager",
+                "scheduler"
+            ]))
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_endpoint_is_private_in_prod_and_allow_listed_when_public() {
+    let regs = graph(prod()).await;
+    let vpc_config = one(&regs, "aws:eks/cluster:Cluster")
+        .input("vpcConfig")
+        .unwrap();
+    assert_eq!(vpc_config["endpointPrivateAccess"], json!(true));
+    assert_eq!(vpc_config["endpointPublicAccess"], json!(false));
+    assert!(vpc_config.get("publicAccessCidrs").is_none());
+
+    let regs = graph(dev()).await;
+    let vpc_config = one(&regs, "aws:eks/cluster:Cluster")
+        .input("vpcConfig")
+        .unwrap();
+    assert_eq!(vpc_config["endpointPublicAccess"], json!(true));
+    assert_eq!(vpc_config["publicAccessCidrs"], json!(["203.0.113.0/24"]));
+}
+
+#[tokio::test]
+async fn roles_carry_the_managed_policies_they_need_and_nothing_more() {
+    let regs = graph(prod()).await;
+    let attached = |role_part: &str| -> BTreeSet<String> {
+        let role = named(&regs, &format!("eks-{role_part}"));
+        of_type(&regs, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .into_iter()
+            .filter(|a| a.input_str("role").as_deref() == Some(role.name.as_str()))
+            .map(|a| {
+                a.input_str("policyArn")
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let set = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(attached("cluster-role"), set(&["AmazonEKSClusterPolicy"]));
+    assert_eq!(
+        attached("node-role"),
+        set(&[
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEC2ContainerRegistryPullOnly"
+        ])
+    );
+    assert_eq!(
+        attached("irsa-kube-system-aws-node"),
+        set(&["AmazonEKS_CNI_Policy"])
+    );
+    assert_eq!(
+        attached("irsa-kube-system-ebs-csi-controller-sa"),
+        set(&["AmazonEBSCSIDriverPolicy"])
+    );
+    let cluster = one(&regs, "aws:eks/cluster:Cluster");
+    let attachment = named(&regs, "eks-cluster-role-AmazonEKSClusterPolicy");
+    assert!(
+        cluster.dependencies.contains(&attachment.urn),
+        "the cluster waits for its policy"
+    );
+}
+
+#[tokio::test]
+async fn the_ebs_driver_assumes_an_irsa_role_bound_to_its_service_account() {
+    let regs = graph(prod()).await;
+    let oidc = one(&regs, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    assert_eq!(oidc.input_str("url").as_deref(), Some(ISSUER));
+    assert_eq!(
+        oidc.input("clientIdLists"),
+        Some(json!(["sts.amazonaws.com"]))
+    );
+    let role = named(&regs, "eks-irsa-kube-system-ebs-csi-controller-sa");
+    let trust: Value = serde_json::from_str(&role.input_str("assumeRolePolicy").unwrap()).unwrap();
+    let statement = &trust["Statement"][0];
+    assert_eq!(statement["Action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(
+        statement["Principal"]["Federated"],
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123"
+    );
+    let host = ISSUER.trim_start_matches("https://");
+    assert_eq!(
+        statement["Condition"]["StringEquals"][format!("{host}:sub")],
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+    );
+    assert_eq!(
+        statement["Condition"]["StringEquals"][format!("{host}:aud")],
+        "sts.amazonaws.com"
+    );
+    let addon = named(&regs, "eks-aws-ebs-csi-driver");
+    assert_eq!(
+        addon.input_str("serviceAccountRoleArn"),
+        Some(format!("arn:aws:iam::123456789012:role/{}", role.name))
+    );
+}
+
+#[tokio::test]
+async fn add_ons_are_ordered_around_the_node_groups() {
+    let regs = graph(dev()).await;
+    let addons: BTreeSet<String> = of_type(&regs, "aws:eks/addon:Addon")
+        .iter()
+        .map(|a| a.input_str("addonName").unwrap())
+        .collect();
+    assert_eq!(
+        addons,
+        ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]
+            .map(String::from)
+            .into()
+    );
+    let urn = |name: &str| named(&regs, name).urn.clone();
+    for group in ["eks-system-nodes", "eks-stateful-nodes"] {
+        let deps = &named(&regs, group).dependencies;
+        assert!(
+            deps.contains(&urn("eks-vpc-cni")),
+            "{group} starts after the CNI"
+        );
+        assert!(deps.contains(&urn("eks-kube-proxy")));
+        for addon in ["eks-coredns", "eks-aws-ebs-csi-driver"] {
+            assert!(
+                named(&regs, addon).dependencies.contains(&urn(group)),
+                "{addon} after {group}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_kubernetes_provider_depends_on_the_cluster_and_node_groups() {
+    let regs = graph(prod()).await;
+    let provider = one(&regs, "pulumi:providers:kubernetes");
+    for dependency in ["eks-cluster", "eks-system-nodes", "eks-stateful-nodes"] {
+        assert!(
+            provider
+                .dependencies
+                .contains(&named(&regs, dependency).urn),
+            "the provider must wait for {dependency}"
+        );
+    }
+    assert!(provider.input_is_secret("kubeconfig"));
+    let kubeconfig: Value =
+        serde_json::from_str(&provider.input_str("kubeconfig").unwrap()).unwrap();
+    assert_eq!(
+        kubeconfig["clusters"][0]["cluster"]["server"],
+        "https://ABC123.gr7.eu-west-1.eks.amazonaws.com"
+    );
+    assert_eq!(
+        kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"],
+        "Q0EtREFUQQ=="
+    );
+    let exec = &kubeconfig["users"][0]["user"]["exec"];
+    assert_eq!(exec["command"], "aws");
+    assert_eq!(
+        exec["args"],
+        json!([
+            "eks",
+            "get-token",
+            "--cluster-name",
+            CLUSTER,
+            "--region",
+            REGION,
+            "--output",
+            "json"
+        ])
+    );
+    // The component's kubeconfig output is secret too.
+    let component = one(&regs, "heartbeat:eks:EksCluster");
+    let outputs = component.registered_outputs.clone().unwrap();
+    assert!(pulumi_runtime::wire::decode(&outputs["kubeconfig"]).1);
+    assert_eq!(outputs["name"], json!(CLUSTER));
+    assert_eq!(outputs["oidc"]["issuerUrl"], json!(ISSUER));
+}
+
+#[tokio::test]
+async fn the_default_storage_class_is_encrypted_gp3_through_the_provider() {
+    let regs = graph(dev()).await;
+    let provider = one(&regs, "pulumi:providers:kubernetes");
+    let class = one(&regs, "kubernetes:storage.k8s.io/v1:StorageClass");
+    assert_eq!(class.provider, format!("{}::{}", provider.urn, provider.id));
+    assert_eq!(
+        class.input_str("provisioner").as_deref(),
+        Some("ebs.csi.aws.com")
+    );
+    assert_eq!(class.input("parameters/type"), Some(json!("gp3")));
+    assert_eq!(class.input("parameters/encrypted"), Some(json!("true")));
+    assert_eq!(
+        class.input("volumeBindingMode"),
+        Some(json!("WaitForFirstConsumer"))
+    );
+    let annotations = class.input("metadata/annotations").unwrap();
+    assert_eq!(
+        annotations["storageclass.kubernetes.io/is-default-class"],
+        "true"
+    );
+    assert!(
+        class
+            .dependencies
+            .contains(&named(&regs, "eks-aws-ebs-csi-driver").urn)
+    );
+}
+
+#[tokio::test]
+async fn a_render_directory_gives_the_offline_provider() {
+    let mut stack = dev();
+    stack.render_directory = Some("out/manifests".into());
+    let regs = graph(stack).await;
+    let provider = one(&regs, "pulumi:providers:kubernetes");
+    assert_eq!(
+        provider.input_str("renderYamlToDirectory").as_deref(),
+        Some("out/manifests")
+    );
+    assert!(provider.input("kubeconfig").is_none());
+    assert!(
+        provider
+            .dependencies
+            .contains(&named(&regs, "eks-cluster").urn)
+    );
+}
+
+#[tokio::test]
+async fn admins_get_cluster_admin_access_entries() {
+    let regs = graph(prod()).await;
+    let entry = one(&regs, "aws:eks/accessEntry:AccessEntry");
+    assert_eq!(entry.input_str("principalArn").as_deref(), Some(ADMIN));
+    assert_eq!(entry.input_str("type").as_deref(), Some("STANDARD"));
+    let association = one(
+        &regs,
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+    );
+    assert_eq!(
+        association.input_str("policyArn").as_deref(),
+        Some("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    );
+    assert_eq!(
+        association.input("accessScope"),
+        Some(json!({"type": "cluster"}))
+    );
+    assert!(association.dependencies.contains(&entry.urn));
+    let cluster = one(&regs, "aws:eks/cluster:Cluster");
+    assert_eq!(
+        cluster.input("accessConfig/authenticationMode"),
+        Some(json!("API"))
+    );
+    assert!(of_type(&graph(dev()).await, "aws:eks/accessEntry:AccessEntry").is_empty());
+}
+
+#[tokio::test]
+async fn every_aws_resource_is_tagged_by_its_component() {
+    const UNTAGGABLE: [&str; 6] = [
+        "aws:ec2/route:Route",
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:kms/alias:Alias",
+        "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+    ];
+    let regs = graph(prod()).await;
+    let component = one(&regs, "heartbeat:eks:EksCluster");
+    for reg in regs.iter().filter(|r| r.type_token.starts_with("aws:")) {
+        if UNTAGGABLE.contains(&reg.type_token.as_str()) {
+            continue;
+        }
+        let tags = reg
+            .input("tags")
+            .unwrap_or_else(|| panic!("{} has no tags", reg.name));
+        let module = if reg.parent == component.urn {
+            "eks"
+        } else {
+            "network"
+        };
+        assert_eq!(tags["heartbeat:component"], module, "{}", reg.name);
+        assert_eq!(
+            tags["heartbeat:project"], "heartbeat-platform",
+            "{}",
+            reg.name
+        );
+        assert_eq!(tags["heartbeat:stack"], "test", "{}", reg.name);
+        assert_eq!(tags["Name"], format!("test-{}", reg.name));
+    }
+    let eks_children = regs.iter().filter(|r| r.parent == component.urn).count();
+    assert!(eks_children >= 20, "{eks_children} children");
+}
+
+#[tokio::test]
+async fn a_preview_registers_the_same_graph_with_unknown_outputs() {
+    let (update, result) = synth(prod(), Mode::Update).await;
+    result.unwrap();
+    let (preview, result) = synth(prod(), Mode::Preview).await;
+    result.unwrap();
+    let names = |regs: &[Registration]| -> BTreeSet<String> {
+        regs.iter()
+            .map(|r| format!("{} {}", r.type_token, r.name))
+            .collect()
+    };
+    assert_eq!(names(&update), names(&preview));
+    let provider = one(&preview, "pulumi:providers:kubernetes");
+    assert!(provider.input_is_unknown("kubeconfig"));
+}
+
+async fn problems(stack: Stack) -> (String, Vec<Registration>) {
+    let (registrations, result) = synth(stack, Mode::Update).await;
+    let message = format!("{:#}", result.unwrap_err());
+    let eks: Vec<_> = registrations
+        .into_iter()
+        .filter(|r| {
+            r.type_token.starts_with("aws:eks") || r.type_token.starts_with("heartbeat:eks")
+        })
+        .collect();
+    (message, eks)
+}
+
+#[tokio::test]
+async fn bad_config_is_refused_before_the_cluster_is_registered() {
+    let mut stack = prod();
+    stack.eks.system_nodes.min = 5;
+    stack.eks.system_nodes.max = 3;
+    stack.eks.public_endpoint = true;
+    stack.eks.service_cidr = "10.20.0.0/16".parse().unwrap();
+    stack.eks.stateful_nodes.instance_types = vec!["r6i.xlarge".into(), "r7g.xlarge".into()];
+    stack.eks.admin_principal_arns = vec!["platform-admin".into()];
+    let (message, registered) = problems(stack).await;
+    assert!(
+        registered.is_empty(),
+        "nothing of the cluster may be registered"
+    );
+    for expected in [
+        "heartbeat-platform:eks.systemNodes.min = 5: must not exceed systemNodes.max (3)",
+        "heartbeat-platform:eks.publicAccessCidrs = []",
+        "heartbeat-platform:eks.serviceCidr = 10.20.0.0/16: overlaps the VPC range",
+        "heartbeat-platform:eks.statefulNodes.instanceTypes = r6i.xlarge, r7g.xlarge",
+        "heartbeat-platform:eks.adminPrincipalArns[0] = platform-admin",
+    ] {
+        assert!(
+            message.contains(expected),
+            "missing `{expected}` in:\n{message}"
+        );
+    }
+}
+
+#[test]
+fn graviton_types_are_told_from_x86_ones() {
+    use eks_cluster::node_groups::{ami_type, is_graviton};
+    for arm in ["m7g.large", "r6gd.xlarge", "c7gn.2xlarge", "t4g.medium"] {
+        assert!(is_graviton(arm), "{arm}");
+    }
+    for x86 in [
+        "m6i.large",
+        "r6i.xlarge",
+        "g5.xlarge",
+        "c5n.large",
+        "m7a.large",
+    ] {
+        assert!(!is_graviton(x86), "{x86}");
+    }
+    assert_eq!(ami_type(&["m7g.large".into()]), "AL2023_ARM_64_STANDARD");
+}
+
+#[test]
+fn the_config_section_has_documented_defaults() {
+    let config: EksConfig = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(config.kubernetes_version, "1.33");
+    assert!(!config.public_endpoint);
+    assert_eq!(config.system_nodes.instance_types, ["m6i.large"]);
+    assert_eq!(config.stateful_nodes.instance_types, ["r6i.xlarge"]);
+    let taint = serde_json::from_value::<TaintConfig>(json!({"key": "k", "effect": "NoSchedule"}));
+    assert!(taint.unwrap_err().to_string().contains("NO_SCHEDULE"));
+}
