@@ -30,6 +30,7 @@
 //! ```
 
 pub mod addons;
+pub mod computed_outputs;
 mod config;
 pub mod control_plane;
 pub mod encryption;

@@ -13,7 +13,8 @@ use serde_json::{Map, Value, json};
 
 const REGION: &str = "eu-west-1";
 const CLUSTER: &str = "heartbeat-test";
-const ISSUER: &str = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
+const ISSUER: &str = "https://oidc.eks.eu-west-1.amazonaws.com/id/eks-cluster";
+const ENDPOINT: &str = "https://eks-cluster.gr7.eu-west-1.eks.amazonaws.com";
 const ADMIN: &str = "arn:aws:iam::123456789012:role/platform-admin";
 
 struct Stack {
@@ -71,46 +72,22 @@ fn prod() -> Stack {
     }
 }
 
+/// Answers the provider-computed outputs the components read.
 fn fakes(engine: &MockEngine) {
-    fn arn(service: &str, name: &str) -> Map<String, Value> {
-        Map::from_iter([(
-            "arn".into(),
-            json!(format!("arn:aws:{service}::123456789012:{name}")),
-        )])
+    let computed = [
+        eks_cluster::computed_outputs::READ,
+        network::computed_outputs::READ,
+    ];
+    for (token, _) in computed.concat() {
+        engine.fake_outputs(token, |reg| {
+            let mut outputs = eks_cluster::computed_outputs::example(&reg.type_token, &reg.name);
+            outputs.extend(network::computed_outputs::example(
+                &reg.type_token,
+                &reg.name,
+            ));
+            outputs
+        });
     }
-    engine.fake_outputs("aws:iam/role:Role", |reg| {
-        let mut outputs = arn("iam", &format!("role/{}", reg.name));
-        outputs.insert("name".into(), json!(reg.name));
-        outputs
-    });
-    engine.fake_outputs("aws:kms/key:Key", |reg| {
-        arn("kms", &format!("key/{}", reg.name))
-    });
-    engine.fake_outputs(
-        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-        |_| {
-            arn(
-                "iam",
-                "oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
-            )
-        },
-    );
-    engine.fake_outputs("aws:eks/cluster:Cluster", |reg| {
-        let mut outputs = arn("eks", &format!("cluster/{}", reg.name));
-        outputs.insert(
-            "endpoint".into(),
-            json!("https://ABC123.gr7.eu-west-1.eks.amazonaws.com"),
-        );
-        outputs.insert(
-            "certificateAuthority".into(),
-            json!({"data": "Q0EtREFUQQ=="}),
-        );
-        outputs.insert(
-            "identities".into(),
-            json!([{"oidcs": [{"issuer": ISSUER}]}]),
-        );
-        outputs
-    });
 }
 
 /// Runs Network then EksCluster against a fresh mock.
@@ -351,7 +328,7 @@ async fn the_ebs_driver_assumes_an_irsa_role_bound_to_its_service_account() {
     assert_eq!(statement["Action"], "sts:AssumeRoleWithWebIdentity");
     assert_eq!(
         statement["Principal"]["Federated"],
-        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123"
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/eks-oidc-provider"
     );
     let host = ISSUER.trim_start_matches("https://");
     assert_eq!(
@@ -414,10 +391,7 @@ async fn the_kubernetes_provider_depends_on_the_cluster_and_node_groups() {
     assert!(provider.input_is_secret("kubeconfig"));
     let kubeconfig: Value =
         serde_json::from_str(&provider.input_str("kubeconfig").unwrap()).unwrap();
-    assert_eq!(
-        kubeconfig["clusters"][0]["cluster"]["server"],
-        "https://ABC123.gr7.eu-west-1.eks.amazonaws.com"
-    );
+    assert_eq!(kubeconfig["clusters"][0]["cluster"]["server"], ENDPOINT);
     assert_eq!(
         kubeconfig["clusters"][0]["cluster"]["certificate-authority-data"],
         "Q0EtREFUQQ=="

@@ -31,6 +31,7 @@
 //! ```
 
 pub mod acls;
+pub mod computed_outputs;
 mod config;
 pub mod endpoints;
 pub mod flow_logs;

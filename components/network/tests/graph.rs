@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use mock_engine::{MockEngine, Mode, Registration};
 use network::{FlowLogsConfig, Network, NetworkArgs, NetworkConfig, VpcEndpointsConfig};
 use pulumi_runtime::ResourceOptions;
-use serde_json::{Map, json};
+use serde_json::json;
 
 const REGION: &str = "eu-west-1";
 const CLUSTER: &str = "heartbeat-test";
@@ -43,9 +43,11 @@ fn prod() -> NetworkConfig {
 /// Runs the component alone against a fresh mock; returns the registrations or the error.
 async fn synth(config: NetworkConfig, mode: Mode) -> (Vec<Registration>, anyhow::Result<()>) {
     let engine = MockEngine::start(mode).await.unwrap();
-    engine.fake_outputs("aws:s3/bucket:Bucket", |reg| {
-        Map::from_iter([("arn".into(), json!(format!("arn:aws:s3:::{}", reg.name)))])
-    });
+    for (token, _) in network::computed_outputs::READ {
+        engine.fake_outputs(token, |reg| {
+            network::computed_outputs::example(&reg.type_token, &reg.name)
+        });
+    }
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     let result = pulumi_runtime::run(settings, move |ctx| async move {
         let args = NetworkArgs {

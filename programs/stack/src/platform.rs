@@ -1,9 +1,9 @@
 //! The composition of the components.
 
-use eks_cluster::EksCluster;
+use eks_cluster::{EksCluster, EksClusterArgs};
 use ingest_service::IngestService;
 use kafka_stack::{KafkaStack, KafkaStackArgs, OperatorInstall};
-use network::Network;
+use network::{Network, NetworkArgs};
 use platform_core::capacity::Sizing;
 use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions};
 use serde::Serialize;
@@ -38,14 +38,27 @@ pub struct StackOutputs {
 /// The program: validate the configuration, then register the platform.
 pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
     let config = PlatformConfig::load(ctx.config())?;
-    let network = Network::new(&ctx, "network", &config.network, ResourceOptions::new());
+    let cluster_name = format!("{}-{}", ctx.project(), ctx.stack());
+    let network = Network::new(
+        &ctx,
+        "network",
+        &NetworkArgs {
+            config: &config.network,
+            region: &config.region,
+            cluster_name: &cluster_name,
+        },
+        ResourceOptions::new(),
+    )?;
     let cluster = EksCluster::new(
         &ctx,
         "eks",
-        &config.eks,
-        config.render_directory.as_deref(),
+        &EksClusterArgs {
+            config: &config.eks,
+            network: &network,
+            render_directory: config.render_directory.as_deref(),
+        },
         ResourceOptions::new(),
-    );
+    )?;
     // Helm releases cannot run under the render-to-directory provider (pulumi-kubernetes#1716).
     let (mut kafka_config, mut yugabyte_config) = (config.kafka.clone(), config.yugabyte.clone());
     if config.render_directory.is_some() {
