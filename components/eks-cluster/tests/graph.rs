@@ -9,7 +9,7 @@ use eks_cluster::{
 use mock_engine::{MockEngine, Mode, Registration};
 use network::{Network, NetworkArgs, NetworkConfig};
 use pulumi_runtime::ResourceOptions;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 const REGION: &str = "eu-west-1";
 const CLUSTER: &str = "heartbeat-test";
