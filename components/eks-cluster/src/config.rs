@@ -7,6 +7,12 @@ use ipnet::Ipv4Net;
 use platform_core::Problems;
 use serde::{Deserialize, Serialize};
 
+/// The retention periods CloudWatch Logs accepts, in days.
+pub const LOG_RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
 /// Config section `heartbeat-platform:eks`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -22,6 +28,9 @@ pub struct EksConfig {
     pub service_cidr: Ipv4Net,
     /// IAM principals given cluster-admin access entries.
     pub admin_principal_arns: Vec<String>,
+    /// Days CloudWatch Logs keeps the control-plane logs (one of CloudWatch's retention
+    /// periods).
+    pub control_plane_log_retention_days: u32,
     /// The system node pool (operators, ingest, ksqlDB).
     pub system_nodes: NodePoolConfig,
     /// The node pool for stateful workloads (Kafka, YugabyteDB).
@@ -36,6 +45,7 @@ impl Default for EksConfig {
             public_access_cidrs: Vec::new(),
             service_cidr: "172.20.0.0/16".parse().expect("a valid default CIDR"),
             admin_principal_arns: Vec::new(),
+            control_plane_log_retention_days: 90,
             system_nodes: NodePoolConfig::default(),
             stateful_nodes: NodePoolConfig {
                 instance_types: vec!["r6i.xlarge".into()],
@@ -205,6 +215,12 @@ impl EksConfig {
                 "a managed node group takes at most 20 instance types",
             );
         }
+        problems.check(
+            LOG_RETENTION_DAYS.contains(&self.control_plane_log_retention_days),
+            "controlPlaneLogRetentionDays",
+            self.control_plane_log_retention_days,
+            format!("use one of CloudWatch's retention periods: {LOG_RETENTION_DAYS:?}"),
+        );
         for (i, arn) in self.admin_principal_arns.iter().enumerate() {
             problems.check(
                 arn.starts_with("arn:aws:iam::")

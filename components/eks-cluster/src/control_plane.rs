@@ -54,6 +54,25 @@ impl AwsInputs for Cluster {
     }
 }
 
+/// `aws:cloudwatch/logGroup:LogGroup` inputs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroup {
+    /// The group EKS writes to: `/aws/eks/<cluster>/cluster`.
+    pub name: String,
+    /// Days the logs are kept (EKS's own group would keep them forever).
+    pub retention_in_days: u32,
+    /// Tags.
+    pub tags: Tags,
+}
+
+impl AwsInputs for LogGroup {
+    const TYPE_TOKEN: &'static str = "aws:cloudwatch/logGroup:LogGroup";
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        Some(&mut self.tags)
+    }
+}
+
 /// `ClusterVpcConfig`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -209,10 +228,19 @@ pub struct ClusterInputs<'a> {
     pub security_group_id: Output<String>,
 }
 
-/// Registers the cluster once its role can act.
+/// Registers the cluster once its role can act and its log group exists (created first, so
+/// that the logs expire).
 pub fn cluster(scope: &ComponentScope, inputs: ClusterInputs<'_>) -> CustomResource {
     let config = inputs.config;
-    let mut options = scope.child_options();
+    let log_group = scope.aws(
+        "control-plane-logs",
+        LogGroup {
+            name: format!("/aws/eks/{}/cluster", inputs.name),
+            retention_in_days: config.control_plane_log_retention_days,
+            tags: Tags::new(),
+        },
+    );
+    let mut options = scope.child_options().depends_on(&log_group);
     for attachment in &inputs.role.attachments {
         options = options.depends_on(attachment);
     }

@@ -4,8 +4,8 @@
 //! It provisions, in dependency order:
 //!
 //! - a KMS key (rotation on) that envelope-encrypts Kubernetes secrets ([`encryption`]);
-//! - the control plane's IAM role (`AmazonEKSClusterPolicy` and use of that key) and the EKS
-//!   cluster in the network's private and public subnets, with every control-plane log, the
+//! - the control plane's IAM role (`AmazonEKSClusterPolicy` and use of that key), its log
+//!   group (logs expire), and the EKS cluster in the network's private and public subnets, with every control-plane log, the
 //!   API endpoint private unless `publicEndpoint` (then only from `publicAccessCidrs`), and
 //!   cluster-admin access entries for `adminPrincipalArns` ([`control_plane`]);
 //! - the IAM OIDC provider and [`ServiceAccountRole`], IAM roles for service accounts

@@ -217,7 +217,7 @@ async fn node_groups_follow_their_pool_config() {
 }
 
 #[tokio::test]
-async fn secrets_are_encrypted_with_a_rotating_key_the_component_creates() {
+async fn secrets_are_encrypted_with_a_rotating_key_and_control_plane_logs_expire() {
     for stack in [dev(), prod()] {
         let regs = graph(stack).await;
         let key = one(&regs, "aws:kms/key:Key");
@@ -238,6 +238,16 @@ async fn secrets_are_encrypted_with_a_rotating_key_the_component_creates() {
         assert_eq!(
             document["Statement"][0]["Resource"],
             json!(format!("arn:aws:kms::123456789012:key/{}", key.name))
+        );
+        let logs = one(&regs, "aws:cloudwatch/logGroup:LogGroup");
+        assert_eq!(
+            logs.input_str("name"),
+            Some(format!("/aws/eks/{CLUSTER}/cluster"))
+        );
+        assert_eq!(logs.input("retentionInDays"), Some(json!(90)));
+        assert!(
+            cluster.dependencies.contains(&logs.urn),
+            "the log group comes first"
         );
         assert_eq!(
             cluster.input("enabledClusterLogTypes"),
@@ -566,6 +576,7 @@ async fn bad_config_is_refused_before_the_cluster_is_registered() {
     stack.eks.service_cidr = "10.20.0.0/16".parse().unwrap();
     stack.eks.stateful_nodes.instance_types = vec!["r6i.xlarge".into(), "r7g.xlarge".into()];
     stack.eks.admin_principal_arns = vec!["platform-admin".into()];
+    stack.eks.control_plane_log_retention_days = 10;
     let (message, registered) = problems(stack).await;
     assert!(
         registered.is_empty(),
@@ -577,6 +588,7 @@ async fn bad_config_is_refused_before_the_cluster_is_registered() {
         "heartbeat-platform:eks.serviceCidr = 10.20.0.0/16: overlaps the VPC range",
         "heartbeat-platform:eks.statefulNodes.instanceTypes = r6i.xlarge, r7g.xlarge",
         "heartbeat-platform:eks.adminPrincipalArns[0] = platform-admin",
+        "heartbeat-platform:eks.controlPlaneLogRetentionDays = 10: use one of CloudWatch's",
     ] {
         assert!(
             message.contains(expected),
