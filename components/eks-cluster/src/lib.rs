@@ -5,9 +5,10 @@
 //!
 //! - a KMS key (rotation on) that envelope-encrypts Kubernetes secrets ([`encryption`]);
 //! - the control plane's IAM role (`AmazonEKSClusterPolicy` and use of that key), its log
-//!   group (logs expire), and the EKS cluster in the network's private and public subnets, with every control-plane log, the
-//!   API endpoint private unless `publicEndpoint` (then only from `publicAccessCidrs`), and
-//!   cluster-admin access entries for `adminPrincipalArns` ([`control_plane`]);
+//!   group (logs expire), and the EKS cluster in the network's private and public subnets,
+//!   with every control-plane log, the API endpoint private unless `publicEndpoint` (then
+//!   only from `publicAccessCidrs`), and cluster-admin access entries for
+//!   `adminPrincipalArns` ([`control_plane`]);
 //! - the IAM OIDC provider and [`ServiceAccountRole`], IAM roles for service accounts
 //!   ([`oidc`]);
 //! - add-ons vpc-cni (own IRSA role) and kube-proxy, then the `system` and `stateful` managed
