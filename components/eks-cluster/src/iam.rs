@@ -32,8 +32,8 @@ impl AwsInputs for Role {
 pub struct RolePolicyAttachment {
     /// The role's name.
     pub role: Output<String>,
-    /// The managed policy.
-    pub policy_arn: String,
+    /// The policy: an AWS managed one, or one registered in the same program.
+    pub policy_arn: Output<String>,
 }
 
 impl AwsInputs for RolePolicyAttachment {
@@ -106,20 +106,34 @@ impl RoleWithPolicies {
                 tags: Tags::new(),
             },
         );
-        let attachments = policy_arns
-            .iter()
-            .map(|arn| {
-                let policy = arn.rsplit('/').next().unwrap_or(arn);
-                scope.aws(
-                    &format!("{part}-{policy}"),
-                    RolePolicyAttachment {
-                        role: role.output("name"),
-                        policy_arn: arn.clone(),
-                    },
-                )
-            })
-            .collect();
-        Self { role, attachments }
+        let mut this = Self {
+            role,
+            attachments: Vec::new(),
+        };
+        for arn in policy_arns {
+            let policy = arn.rsplit('/').next().unwrap_or(arn);
+            this.attach(scope, &format!("{part}-{policy}"), Output::new(arn.clone()));
+        }
+        this
+    }
+
+    /// Attaches one more policy as resource `part`; its ARN may be an output (a policy
+    /// registered in the same program).
+    pub fn attach(
+        &mut self,
+        scope: &ComponentScope,
+        part: &str,
+        policy_arn: Output<String>,
+    ) -> CustomResource {
+        let attachment = scope.aws(
+            part,
+            RolePolicyAttachment {
+                role: self.role.output("name"),
+                policy_arn,
+            },
+        );
+        self.attachments.push(attachment.clone());
+        attachment
     }
 
     /// The role's ARN.

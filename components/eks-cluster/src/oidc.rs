@@ -2,7 +2,7 @@
 //! [`ServiceAccountRole`], a role one Kubernetes service account may assume.
 
 use platform_core::{AwsInputs, ComponentScope, Tags};
-use pulumi_runtime::Output;
+use pulumi_runtime::{CustomResource, Output};
 use serde::Serialize;
 use serde_json::json;
 
@@ -92,6 +92,17 @@ impl ServiceAccountRole {
     /// The role's ARN.
     pub fn arn(&self) -> Output<String> {
         self.role.arn()
+    }
+
+    /// Attaches a policy registered in the same program (a customer-managed policy) as
+    /// resource `part`; depend on the attachment to know the service account can act.
+    pub fn attach(
+        &mut self,
+        scope: &ComponentScope,
+        part: &str,
+        policy_arn: Output<String>,
+    ) -> CustomResource {
+        self.role.attach(scope, part, policy_arn)
     }
 }
 

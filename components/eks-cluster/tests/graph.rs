@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 
 use eks_cluster::{
-    EksCluster, EksClusterArgs, EksConfig, NodePoolConfig, TaintConfig, TaintEffect,
+    EksCluster, EksClusterArgs, EksConfig, NodePoolConfig, ServiceAccountRole, TaintConfig,
+    TaintEffect,
 };
 use mock_engine::{MockEngine, Mode, Registration};
 use network::{Network, NetworkArgs, NetworkConfig};
-use pulumi_runtime::ResourceOptions;
+use pulumi_runtime::{Output, ResourceOptions};
 use serde_json::{Value, json};
 
 const REGION: &str = "eu-west-1";
@@ -624,4 +625,65 @@ fn the_config_section_has_documented_defaults() {
     assert_eq!(config.stateful_nodes.instance_types, ["r6i.xlarge"]);
     let taint = serde_json::from_value::<TaintConfig>(json!({"key": "k", "effect": "NoSchedule"}));
     assert!(taint.unwrap_err().to_string().contains("NO_SCHEDULE"));
+}
+
+#[tokio::test]
+async fn another_component_makes_an_irsa_role_with_its_own_policy() {
+    let engine = MockEngine::start(Mode::Update).await.unwrap();
+    fakes(&engine);
+    let settings = engine.settings("heartbeat-platform", "test", &[]);
+    let stack = dev();
+    pulumi_runtime::run(settings, move |ctx| async move {
+        let network_args = NetworkArgs {
+            config: &stack.network,
+            region: REGION,
+            cluster_name: CLUSTER,
+        };
+        let network = Network::new(&ctx, "network", &network_args, ResourceOptions::new())?;
+        let args = EksClusterArgs {
+            config: &stack.eks,
+            network: &network,
+            render_directory: None,
+        };
+        let cluster = EksCluster::new(&ctx, "eks", &args, ResourceOptions::new())?;
+        let scope = platform_core::ComponentScope::new(
+            &ctx,
+            "uploads",
+            "Uploads",
+            "uploads",
+            ResourceOptions::new(),
+        );
+        let mut role = ServiceAccountRole::new(&scope, &cluster.oidc, "apps", "uploader", &[]);
+        role.attach(
+            &scope,
+            "uploader-policy",
+            Output::new("arn:aws:iam::123456789012:policy/uploads".to_owned()),
+        );
+        Ok(scope.finish(json!({})))
+    })
+    .await
+    .unwrap();
+    let regs = engine.registrations();
+    let component = one(&regs, "heartbeat:uploads:Uploads");
+    let role = named(&regs, "uploads-irsa-apps-uploader");
+    assert_eq!(role.parent, component.urn);
+    assert_eq!(
+        role.input("tags").unwrap()["heartbeat:component"],
+        "uploads"
+    );
+    let trust: Value = serde_json::from_str(&role.input_str("assumeRolePolicy").unwrap()).unwrap();
+    let host = ISSUER.trim_start_matches("https://");
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"][format!("{host}:sub")],
+        "system:serviceaccount:apps:uploader"
+    );
+    let attachment = named(&regs, "uploads-uploader-policy");
+    assert_eq!(
+        attachment.input_str("role").as_deref(),
+        Some(role.name.as_str())
+    );
+    assert_eq!(
+        attachment.input_str("policyArn").as_deref(),
+        Some("arn:aws:iam::123456789012:policy/uploads")
+    );
 }
