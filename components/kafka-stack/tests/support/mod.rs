@@ -1,0 +1,97 @@
+//! Shared test support: dev and prod sizings, and KafkaStack registered on a mock engine.
+
+#![allow(dead_code)]
+
+use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
+use mock_engine::{MockEngine, Mode, Registration};
+use platform_core::ComponentScope;
+use platform_core::capacity::{LoadFigures, Sizing, UnitCapacity};
+use platform_core::kubernetes::{ClusterAccess, register_provider};
+use pulumi_runtime::ResourceOptions;
+
+/// The seed design on three zones with replication factor 3 (6 brokers, 24 partitions).
+pub fn prod() -> (Sizing, Vec<String>, KafkaConfig) {
+    let load = LoadFigures {
+        peak_heartbeats_per_second: 100_000,
+        daily_heartbeats: 300_000_000,
+        heartbeat_bytes: 300,
+        retention_days: 7,
+        database_retention_days: 400,
+        output_rows_per_heartbeat: 0.01,
+        growth_headroom: 2.0,
+        unit_capacity: UnitCapacity::default(),
+    };
+    let zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+        .map(String::from)
+        .to_vec();
+    (load.size(3, 3), zones, KafkaConfig::default())
+}
+
+/// A few hundred heartbeats per second on two zones, one broker, replication factor 1.
+pub fn dev() -> (Sizing, Vec<String>, KafkaConfig) {
+    let load = LoadFigures {
+        peak_heartbeats_per_second: 200,
+        daily_heartbeats: 1_000_000,
+        heartbeat_bytes: 300,
+        retention_days: 3,
+        database_retention_days: 400,
+        output_rows_per_heartbeat: 0.01,
+        growth_headroom: 1.0,
+        unit_capacity: UnitCapacity::default(),
+    };
+    let config = KafkaConfig {
+        replication_factor: 1,
+        min_insync_replicas: 1,
+        ..KafkaConfig::default()
+    };
+    let zones = ["eu-west-1a", "eu-west-1b"].map(String::from).to_vec();
+    (load.size(2, 1), zones, config)
+}
+
+/// Registers KafkaStack `kafka` with a render-mode provider; returns every registration.
+pub async fn synth(sizing: Sizing, zones: Vec<String>, config: KafkaConfig) -> Vec<Registration> {
+    let engine = MockEngine::start(Mode::Update).await.unwrap();
+    let settings = engine.settings("heartbeat-platform", "test", &[]);
+    pulumi_runtime::run(settings, move |ctx| async move {
+        let harness =
+            ComponentScope::new(&ctx, "test", "Harness", "harness", ResourceOptions::new());
+        let provider = register_provider(
+            &harness,
+            ClusterAccess::RenderToDirectory("out/k8s".into()),
+            ResourceOptions::new(),
+        );
+        let stack = KafkaStack::new(
+            &ctx,
+            "kafka",
+            KafkaStackArgs {
+                provider: &provider,
+                sizing: &sizing,
+                zones: &zones,
+                config: &config,
+            },
+            ResourceOptions::new(),
+        )?;
+        Ok(stack)
+    })
+    .await
+    .unwrap();
+    engine.registrations()
+}
+
+/// The registrations of a type token.
+pub fn of_type<'a>(registrations: &'a [Registration], token: &str) -> Vec<&'a Registration> {
+    registrations
+        .iter()
+        .filter(|r| r.type_token == token)
+        .collect()
+}
+
+/// The one registration of `token` whose `metadata.name` is `name`.
+pub fn named<'a>(registrations: &'a [Registration], token: &str, name: &str) -> &'a Registration {
+    let found: Vec<_> = of_type(registrations, token)
+        .into_iter()
+        .filter(|r| r.input_str("metadata/name").as_deref() == Some(name))
+        .collect();
+    assert_eq!(found.len(), 1, "{token} {name}: {} found", found.len());
+    found[0]
+}

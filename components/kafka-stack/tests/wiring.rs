@@ -1,0 +1,435 @@
+//! KafkaStack's resource graph on a mock engine: namespaces and operator dependencies, sizes
+//! from the capacity model, clients wired to the bootstrap address, no plain-text secrets.
+
+mod support;
+
+use kafka_stack::{KafkaConfig, OperatorInstall};
+use mock_engine::Registration;
+use support::{dev, named, of_type, prod, synth};
+
+const STRIMZI_KINDS: [&str; 5] = [
+    "kubernetes:kafka.strimzi.io/v1:Kafka",
+    "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
+    "kubernetes:kafka.strimzi.io/v1:KafkaTopic",
+    "kubernetes:kafka.strimzi.io/v1:KafkaUser",
+    "kubernetes:kafka.strimzi.io/v1:KafkaConnect",
+];
+
+fn strimzi_resources(registrations: &[Registration]) -> Vec<&Registration> {
+    registrations
+        .iter()
+        .filter(|r| STRIMZI_KINDS.contains(&r.type_token.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_custom_resource_is_in_the_watched_namespace_and_depends_on_the_operator() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    let releases = of_type(&registrations, "kubernetes:helm.sh/v3:Release");
+    assert_eq!(releases.len(), 1);
+    let operator = releases[0];
+    assert_eq!(operator.input_str("namespace").as_deref(), Some("strimzi"));
+    assert_eq!(
+        operator.input_str("chart").as_deref(),
+        Some("strimzi-kafka-operator")
+    );
+    assert_eq!(operator.input_str("version").as_deref(), Some("1.2.0"));
+    assert_eq!(
+        operator.input_str("repositoryOpts/repo").as_deref(),
+        Some("https://strimzi.io/charts/")
+    );
+    let watched = operator.input("values/watchNamespaces").unwrap();
+    assert_eq!(watched, serde_json::json!(["kafka"]));
+
+    let resources = strimzi_resources(&registrations);
+    assert_eq!(
+        resources.len(),
+        1 + 2 + 9 + 5 + 1,
+        "Kafka, pools, topics, users, Connect"
+    );
+    for resource in resources {
+        assert_eq!(
+            resource.input_str("metadata/namespace").as_deref(),
+            Some("kafka"),
+            "{}",
+            resource.name
+        );
+        assert!(
+            resource.dependencies.contains(&operator.urn),
+            "{} does not depend on the operator release",
+            resource.name
+        );
+        assert!(
+            !resource.provider.is_empty(),
+            "{} has no provider",
+            resource.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn preinstalled_operator_means_no_release() {
+    let (sizing, zones, config) = dev();
+    let config = KafkaConfig {
+        operator_install: OperatorInstall::Preinstalled,
+        ..config
+    };
+    let registrations = synth(sizing, zones, config).await;
+    assert!(of_type(&registrations, "kubernetes:helm.sh/v3:Release").is_empty());
+    let namespace = named(&registrations, "kubernetes:core/v1:Namespace", "kafka");
+    for resource in strimzi_resources(&registrations) {
+        assert!(
+            resource.dependencies.contains(&namespace.urn),
+            "{}",
+            resource.name
+        );
+    }
+}
+
+fn node_counts_and_partitions(registrations: &[Registration]) -> (u64, u64, String, u64) {
+    let pool = |name| {
+        named(
+            registrations,
+            "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
+            name,
+        )
+    };
+    let brokers = pool("brokers");
+    assert_eq!(
+        brokers.input("spec/roles").unwrap(),
+        serde_json::json!(["broker"])
+    );
+    let controllers = pool("controllers");
+    assert_eq!(
+        controllers.input("spec/roles").unwrap(),
+        serde_json::json!(["controller"])
+    );
+    assert_eq!(controllers.input("spec/replicas").unwrap(), 3);
+    let heartbeats = named(
+        registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaTopic",
+        "heartbeats",
+    );
+    (
+        brokers.input("spec/replicas").unwrap().as_u64().unwrap(),
+        heartbeats
+            .input("spec/partitions")
+            .unwrap()
+            .as_u64()
+            .unwrap(),
+        brokers.input_str("spec/storage/volumes/0/size").unwrap(),
+        heartbeats.input("spec/replicas").unwrap().as_u64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn prod_sizes_follow_the_capacity_model() {
+    let (sizing, zones, config) = prod();
+    let expected = (
+        u64::from(sizing.kafka_brokers),
+        u64::from(sizing.heartbeat_partitions),
+        format!("{}Gi", sizing.broker_disk_gib),
+        3,
+    );
+    assert_eq!(
+        expected,
+        (6, 24, "840Gi".to_owned(), 3),
+        "the seed design's figures"
+    );
+    let registrations = synth(sizing, zones, config).await;
+    assert_eq!(node_counts_and_partitions(&registrations), expected);
+    let kafka = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:Kafka",
+        "heartbeat",
+    );
+    assert_eq!(
+        kafka
+            .input("spec/kafka/config/min.insync.replicas")
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        kafka.input_str("spec/kafka/rack/topologyKey").as_deref(),
+        Some("topology.kubernetes.io/zone")
+    );
+    assert_eq!(
+        kafka
+            .input("spec/kafka/template/podDisruptionBudget/maxUnavailable")
+            .unwrap(),
+        1
+    );
+    let brokers = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
+        "brokers",
+    );
+    assert_eq!(
+        brokers.input_str("spec/storage/volumes/0/class").as_deref(),
+        Some("gp3")
+    );
+    assert_eq!(
+        brokers.input_str("spec/storage/volumes/0/type").as_deref(),
+        Some("persistent-claim")
+    );
+    let ksql = named(
+        &registrations,
+        "kubernetes:apps/v1:Deployment",
+        "heartbeat-ksqldb",
+    );
+    assert_eq!(
+        ksql.input("spec/replicas").unwrap(),
+        4,
+        "the seed design's ksqlDB servers"
+    );
+    named(
+        &registrations,
+        "kubernetes:policy/v1:PodDisruptionBudget",
+        "heartbeat-ksqldb",
+    );
+}
+
+#[tokio::test]
+async fn dev_sizes_follow_the_capacity_model() {
+    let (sizing, zones, config) = dev();
+    let expected = (1, 1, "20Gi".to_owned(), 1);
+    assert_eq!(
+        (
+            u64::from(sizing.kafka_brokers),
+            u64::from(sizing.heartbeat_partitions)
+        ),
+        (expected.0, expected.1)
+    );
+    let registrations = synth(sizing, zones, config).await;
+    assert_eq!(node_counts_and_partitions(&registrations), expected);
+    assert!(
+        of_type(&registrations, "kubernetes:policy/v1:PodDisruptionBudget").is_empty(),
+        "single replicas get no PodDisruptionBudget"
+    );
+}
+
+fn env_value(deployment: &Registration, name: &str) -> Option<String> {
+    let env = deployment
+        .input("spec/template/spec/containers/0/env")
+        .unwrap();
+    env.as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .and_then(|e| e["value"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn clients_point_at_the_bootstrap_address_the_kafka_resource_defines() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    let kafka = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:Kafka",
+        "heartbeat",
+    );
+    let listener = kafka.input("spec/kafka/listeners/0").unwrap();
+    assert_eq!(listener["tls"], true);
+    assert_eq!(listener["authentication"]["type"], "tls");
+    let bootstrap = format!(
+        "{}-kafka-bootstrap.{}.svc:{}",
+        kafka.input_str("metadata/name").unwrap(),
+        kafka.input_str("metadata/namespace").unwrap(),
+        listener["port"]
+    );
+
+    let connect = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaConnect",
+        "heartbeat-connect",
+    );
+    assert_eq!(
+        connect.input_str("spec/bootstrapServers"),
+        Some(bootstrap.clone())
+    );
+    let annotations = connect.input("metadata/annotations").unwrap();
+    assert_eq!(annotations["strimzi.io/use-connector-resources"], "true");
+
+    let deployment = |name| named(&registrations, "kubernetes:apps/v1:Deployment", name);
+    assert_eq!(
+        env_value(deployment("heartbeat-ksqldb"), "KSQL_BOOTSTRAP_SERVERS"),
+        Some(bootstrap.clone())
+    );
+    assert_eq!(
+        env_value(
+            deployment("heartbeat-kafka-ui"),
+            "KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"
+        ),
+        Some(bootstrap.clone())
+    );
+    assert_eq!(
+        env_value(
+            deployment("heartbeat-schema-registry"),
+            "SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS"
+        ),
+        Some(format!("SSL://{bootstrap}"))
+    );
+    assert_eq!(
+        env_value(
+            deployment("heartbeat-kafka-ui"),
+            "KAFKA_CLUSTERS_0_KAFKACONNECT_0_ADDRESS"
+        )
+        .as_deref(),
+        Some("http://heartbeat-connect-connect-api.kafka.svc:8083")
+    );
+    for service in of_type(&registrations, "kubernetes:core/v1:Service") {
+        assert_eq!(
+            service.input_str("spec/type").as_deref(),
+            Some("ClusterIP"),
+            "{}",
+            service.name
+        );
+    }
+    let stack = registrations
+        .iter()
+        .find(|r| r.type_token == "heartbeat:kafka:KafkaStack")
+        .unwrap();
+    let outputs = stack.registered_outputs.clone().unwrap();
+    let bootstrap_output = mock_engine_decode(&outputs["bootstrapServers"]);
+    assert_eq!(bootstrap_output, bootstrap);
+}
+
+fn mock_engine_decode(value: &serde_json::Value) -> String {
+    pulumi_runtime::wire::decode(value)
+        .0
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_ingest_user_may_only_write_heartbeats() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    let ingest = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaUser",
+        "heartbeat-ingest",
+    );
+    assert_eq!(
+        ingest.input_str("spec/authentication/type").as_deref(),
+        Some("tls")
+    );
+    assert_eq!(
+        ingest.input("spec/authorization/acls").unwrap(),
+        serde_json::json!([{
+            "resource": {"type": "topic", "name": "heartbeats", "patternType": "literal"},
+            "operations": ["Write", "Describe"],
+        }])
+    );
+}
+
+#[tokio::test]
+async fn no_plain_text_password_in_any_input() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    let mut password_fields = 0;
+    for registration in &registrations {
+        let inputs = serde_json::Value::Object(registration.inputs.clone());
+        visit(&inputs, "", &mut |path, value| {
+            if path.to_ascii_lowercase().contains("password") {
+                password_fields += 1;
+                // Only references to Secrets may carry a password: env valueFrom or keys.
+                assert!(
+                    value.is_null() || !value.is_string() || value.as_str() == Some(""),
+                    "{}: plain value at {path}: {value}",
+                    registration.name
+                );
+            }
+            if let Some(name) = value.get("name").and_then(|n| n.as_str())
+                && name.contains("PASSWORD")
+            {
+                password_fields += 1;
+                assert!(
+                    value.get("value").is_none(),
+                    "{}: {name} is inline",
+                    registration.name
+                );
+                assert!(
+                    value["valueFrom"]["secretKeyRef"]["key"].is_string(),
+                    "{name}"
+                );
+            }
+        });
+    }
+    assert!(
+        password_fields >= 6,
+        "keystore and truststore passwords of three clients"
+    );
+}
+
+fn visit(value: &serde_json::Value, path: &str, f: &mut impl FnMut(&str, &serde_json::Value)) {
+    f(path, value);
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                visit(v, &format!("{path}/{k}"), f);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                visit(v, &format!("{path}/{i}"), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn bad_config_registers_nothing_and_names_the_key() {
+    let (sizing, zones, config) = prod();
+    let config = KafkaConfig {
+        min_insync_replicas: 3,
+        ..config
+    };
+    let engine = mock_engine::MockEngine::start(mock_engine::Mode::Update)
+        .await
+        .unwrap();
+    let settings = engine.settings("heartbeat-platform", "test", &[]);
+    let result = pulumi_runtime::run(settings, move |ctx| async move {
+        let harness = platform_core::ComponentScope::new(
+            &ctx,
+            "test",
+            "Harness",
+            "h",
+            pulumi_runtime::ResourceOptions::new(),
+        );
+        let provider = platform_core::kubernetes::register_provider(
+            &harness,
+            platform_core::kubernetes::ClusterAccess::RenderToDirectory("out".into()),
+            pulumi_runtime::ResourceOptions::new(),
+        );
+        kafka_stack::KafkaStack::new(
+            &ctx,
+            "kafka",
+            kafka_stack::KafkaStackArgs {
+                provider: &provider,
+                sizing: &sizing,
+                zones: &zones,
+                config: &config,
+            },
+            pulumi_runtime::ResourceOptions::new(),
+        )?;
+        Ok(serde_json::json!({}))
+    })
+    .await;
+    let error = format!("{:#}", result.unwrap_err());
+    assert!(
+        error.contains("heartbeat-platform:kafka.minInsyncReplicas = 3"),
+        "{error}"
+    );
+    assert!(
+        engine
+            .registrations()
+            .iter()
+            .all(|r| !r.type_token.starts_with("kubernetes:kafka.strimzi.io")),
+        "nothing of Kafka was registered"
+    );
+}
