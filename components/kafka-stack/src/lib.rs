@@ -124,6 +124,9 @@ pub struct KafkaStack {
     pub connect_cluster: Output<String>,
     /// The Connect REST API.
     pub connect_url: String,
+    /// The service account Connect's workers run as (in `namespace`): grant it read access
+    /// to the Secrets its connectors reference as `${secrets:<namespace>/<name>:<key>}`.
+    pub connect_service_account: String,
     /// The Schema Registry's URL; depends on its Service.
     pub schema_registry_url: Output<String>,
     /// Kafka UI's URL.
@@ -255,6 +258,7 @@ impl KafkaStack {
             ksqldb_url: after(&ksql_service, ksql.url()),
             connect_cluster: after(&connect, connect::connect_name(config)),
             connect_url: connect::connect_url(config),
+            connect_service_account: format!("{}-connect", connect::connect_name(config)),
             schema_registry_url: after(&registry_service, registry.url()),
             kafka_ui_url: ui.url(),
             operator,

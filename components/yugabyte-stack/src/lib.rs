@@ -68,9 +68,21 @@ pub struct YugabyteStackArgs<'a> {
     pub admin_password: Output<String>,
     /// The application role's password, a Pulumi secret.
     pub app_password: Output<String>,
+    /// Service accounts that may read the application credentials Secret (Kafka Connect's,
+    /// whose connectors reference the password as [`YugabyteStack::password_reference`]).
+    pub credential_readers: Vec<SecretReader>,
     /// Idempotent SQL migrations, applied in order to the application database (such as
     /// `ksql_pipeline::ysql_migration_script`).
     pub migrations: Vec<String>,
+}
+
+/// A service account, in another namespace, allowed to read the application credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretReader {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub service_account: String,
 }
 
 /// What YugabyteStack hands to the components that follow.
@@ -92,6 +104,9 @@ pub struct YugabyteStack {
     pub app_user: String,
     /// The Secret with the application role's `username` and `password`.
     pub credentials_secret: String,
+    /// The password as a Kafka Connect config-provider reference,
+    /// `${secrets:<namespace>/<secret>:password}`.
+    pub password_reference: String,
 }
 
 fn namespace(name: &str) -> Namespace {
@@ -120,6 +135,7 @@ impl YugabyteStack {
             config,
             admin_password,
             app_password,
+            credential_readers,
             migrations,
         } = args;
         let mut problems = Problems::new(CONFIG_KEY);
@@ -187,6 +203,12 @@ impl YugabyteStack {
             ),
             after_ns(),
         );
+        if !credential_readers.is_empty() {
+            let (role, binding) =
+                migration::secret_readers(&app_secret, &config.namespace, &credential_readers);
+            scope.kubernetes_with(provider, &Manifest::new(role), after_ns());
+            scope.kubernetes_with(provider, &Manifest::new(binding), after_ns());
+        }
         let job_name = format!("{name}-migrate-{}", migration::digest(&migrations));
         let config_map = scope.kubernetes_with(
             provider,
@@ -230,6 +252,7 @@ impl YugabyteStack {
             jdbc_url: job.urn().map(move |_| jdbc_url),
             database: config.database.clone(),
             app_user: config.app_user.clone(),
+            password_reference: format!("${{secrets:{}/{app_secret}:password}}", config.namespace),
             credentials_secret: app_secret,
         }))
     }

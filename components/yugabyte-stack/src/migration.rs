@@ -8,10 +8,12 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec,
     Secret, SecretKeySelector, Volume, VolumeMount,
 };
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use platform_core::kubernetes::Manifest;
 use pulumi_runtime::Output;
 
+use crate::SecretReader;
 use crate::config::YugabyteConfig;
 use crate::versions;
 
@@ -169,4 +171,43 @@ pub fn digest(migrations: &[String]) -> String {
         }
     }
     format!("{:08x}", hash >> 32)
+}
+
+/// A Role that may read only Secret `secret`, bound to `readers`.
+pub fn secret_readers(
+    secret: &str,
+    namespace: &str,
+    readers: &[SecretReader],
+) -> (Role, RoleBinding) {
+    let name = format!("{secret}-readers");
+    let role = Role {
+        metadata: meta(&name, namespace),
+        rules: Some(vec![PolicyRule {
+            api_groups: Some(vec![String::new()]),
+            resources: Some(vec!["secrets".into()]),
+            resource_names: Some(vec![secret.into()]),
+            verbs: vec!["get".into()],
+            ..Default::default()
+        }]),
+    };
+    let binding = RoleBinding {
+        metadata: meta(&name, namespace),
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: "Role".into(),
+            name: name.clone(),
+        },
+        subjects: Some(
+            readers
+                .iter()
+                .map(|reader| Subject {
+                    kind: "ServiceAccount".into(),
+                    name: reader.service_account.clone(),
+                    namespace: Some(reader.namespace.clone()),
+                    api_group: None,
+                })
+                .collect(),
+        ),
+    };
+    (role, binding)
 }

@@ -7,7 +7,7 @@ use network::{Network, NetworkArgs};
 use platform_core::capacity::Sizing;
 use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions};
 use serde::Serialize;
-use yugabyte_stack::{YugabyteStack, YugabyteStackArgs};
+use yugabyte_stack::{SecretReader, YugabyteStack, YugabyteStackArgs};
 
 use crate::config::PlatformConfig;
 
@@ -66,7 +66,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         yugabyte_config.install = OperatorInstall::Preinstalled;
     }
     let zones = &config.network.zones;
-    let _kafka = KafkaStack::new(
+    let kafka = KafkaStack::new(
         &ctx,
         "kafka",
         KafkaStackArgs {
@@ -88,6 +88,10 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             config: &yugabyte_config,
             admin_password: config.database_password.clone(),
             app_password: config.database_password.clone(),
+            credential_readers: vec![SecretReader {
+                namespace: kafka.namespace.clone(),
+                service_account: kafka.connect_service_account.clone(),
+            }],
             migrations: vec![ksql_pipeline::ysql_migration_script(tablets)?],
         },
         ResourceOptions::new(),
