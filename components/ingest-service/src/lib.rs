@@ -1,83 +1,278 @@
-//! The IngestService component (`heartbeat:ingest:IngestService`): the ingest API's
-//! Deployment, autoscaling, and the public load balancer in front of it.
+//! The IngestService component (`heartbeat:ingest:IngestService`): the ingest API on the
+//! cluster and the public HTTPS load balancer in front of it.
 //!
-//! Status: configuration and validation are in place; the Kubernetes and AWS objects land with
-//! the ingest issue.
+//! # What it provisions, in dependency order
+//! 1. The API's objects in the Kafka namespace ([`workload`]): ServiceAccount (no token),
+//!    the API keys Secret from the secret config `ingestApiKeys` (when set), a Deployment
+//!    (replicas from the capacity model, spread over zones with `maxSkew` 1, requests and
+//!    limits, `/healthz` liveness and `/readyz` readiness probes, non-root, read-only root
+//!    filesystem, no capabilities, seccomp `RuntimeDefault`, the ingest `KafkaUser`'s
+//!    certificate and the cluster CA mounted from their Secrets, environment per the API's
+//!    `config.rs`), a Service, an `autoscaling/v2` HorizontalPodAutoscaler on CPU, a
+//!    PodDisruptionBudget and a NetworkPolicy (in: the HTTP port; out: brokers and DNS).
+//!    They live in the Kafka namespace because Strimzi writes the user's Secret there and a
+//!    pod can only mount Secrets of its own namespace.
+//! 2. The AWS Load Balancer Controller ([`controller`], unless `loadBalancerController:
+//!    preinstalled`): an IAM policy ([`controller_iam`]), an IRSA role, its ServiceAccount
+//!    and a pinned Helm release of the vendor's chart.
+//! 3. An ACM certificate for `hostname` validated through DNS, and the validation
+//!    ([`certificate`]).
+//! 4. With `cloudflare` set: a `cloudflare` provider and the validation CNAME ([`cloudflare`]).
+//! 5. The Ingress (class `alb`, internet-facing, IP targets, HTTPS 443 with redirect from 80,
+//!    a TLS 1.3 policy, the validated certificate, health checks on `/readyz`) ([`ingress`]),
+//!    and, with `cloudflare`, the public CNAME to the ALB.
+//!
+//! # Inputs and outputs
+//! [`IngestServiceArgs`] in; [`IngestService`] out: the public URL, the ALB's host name,
+//! the certificate's ARN and its validation record.
+//!
+//! ```no_run
+//! # fn demo(ctx: pulumi_runtime::Context, kafka: kafka_stack::KafkaStack,
+//! #         cluster: eks_cluster::EksCluster, sizing: platform_core::capacity::Sizing)
+//! #         -> anyhow::Result<()> {
+//! use ingest_service::{ControllerSite, IngestConfig, IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess};
+//! let zones = vec!["eu-west-1a".to_owned(), "eu-west-1b".into()];
+//! let ingest = IngestService::new(
+//!     &ctx,
+//!     "ingest",
+//!     IngestServiceArgs {
+//!         config: &IngestConfig::default(),
+//!         sizing: &sizing,
+//!         zones: &zones,
+//!         provider: &cluster.provider,
+//!         kafka: KafkaAccess::from_stack(&kafka),
+//!         controller: ControllerSite {
+//!             cluster_name: "heartbeat-dev".into(),
+//!             region: "eu-west-1".into(),
+//!             oidc: cluster.oidc.clone(),
+//!         },
+//!         secrets: IngestSecrets::default(),
+//!     },
+//!     pulumi_runtime::ResourceOptions::new(),
+//! )?;
+//! let _url = ingest.url; // https://ingest.example.com/v1/heartbeats
+//! # Ok(()) }
+//! ```
 
+pub mod certificate;
+pub mod cloudflare;
+mod config;
+pub mod controller;
+pub mod controller_iam;
+pub mod ingress;
+mod secrets;
+pub mod workload;
+
+pub use config::{CloudflareConfig, ContainerResources, IngestConfig, TLS13_POLICY_PREFIX};
+pub use controller::ControllerSite;
+pub use secrets::{API_KEYS_KEY, CLOUDFLARE_TOKEN_KEY, IngestSecrets};
+pub use workload::KafkaAccess;
+
+use kafka_stack::OperatorInstall;
 use platform_core::capacity::Sizing;
+use platform_core::kubernetes::Manifest;
 use platform_core::{ComponentScope, Problems};
-use pulumi_runtime::{Context, ResourceOptions};
-use serde::{Deserialize, Serialize};
+use pulumi_runtime::{AsResource, Context, Output, ProviderResource, ResourceOptions};
+use serde::Serialize;
 
-/// Config section `heartbeat-platform:ingest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct IngestConfig {
-    /// The namespace of the ingest API.
-    pub namespace: String,
-    /// The container image, with its tag.
-    pub image: String,
-    /// Replicas; unset means the capacity model's figure.
-    pub replicas: Option<u32>,
-    /// The public host name devices post to, such as `ingest.example.com`.
-    pub hostname: String,
-}
+use crate::certificate::ValidationRecord;
+use crate::cloudflare::CloudflareZone;
+use crate::workload::IngestWorkload;
 
-impl Default for IngestConfig {
-    fn default() -> Self {
-        Self {
-            namespace: "ingest".into(),
-            image: "ghcr.io/heartbeat-platform/ingest-api:0.1.0".into(),
-            replicas: None,
-            hostname: "ingest.example.com".into(),
-        }
-    }
-}
+/// The config section IngestService reads.
+pub const CONFIG_KEY: &str = "heartbeat-platform:ingest";
 
-impl IngestConfig {
-    /// The replica count: the override, else the capacity model's.
-    pub fn replicas(&self, sizing: &Sizing) -> u32 {
-        self.replicas.unwrap_or(sizing.ingest_replicas)
-    }
-
-    /// Checks the section against the sizing and the zone count.
-    pub fn validate(&self, sizing: &Sizing, zones: usize, problems: &mut Problems) {
-        let replicas = self.replicas(sizing);
-        problems.check(
-            replicas as usize >= zones,
-            "replicas",
-            replicas,
-            format!("{replicas} replicas cannot cover {zones} zones; use at least {zones}"),
-        );
-        problems.check(
-            self.image.contains(':') && !self.image.ends_with(":latest"),
-            "image",
-            &self.image,
-            "pin an image tag (not :latest), such as registry/ingest-api:0.1.0",
-        );
-        problems.check(
-            self.hostname.contains('.') && !self.hostname.contains('/'),
-            "hostname",
-            &self.hostname,
-            "use a DNS host name such as ingest.example.com",
-        );
-    }
+/// IngestService's typed inputs.
+pub struct IngestServiceArgs<'a> {
+    /// Section `heartbeat-platform:ingest`.
+    pub config: &'a IngestConfig,
+    /// The capacity model's sizes.
+    pub sizing: &'a Sizing,
+    /// The availability zones the nodes span.
+    pub zones: &'a [String],
+    /// The kubernetes provider of the cluster (EksCluster's output).
+    pub provider: &'a ProviderResource,
+    /// Kafka access (from KafkaStack).
+    pub kafka: KafkaAccess,
+    /// Where the load balancer controller runs (from Network and EksCluster).
+    pub controller: ControllerSite,
+    /// The secret config values.
+    pub secrets: IngestSecrets,
 }
 
 /// What IngestService hands over.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IngestService {
-    /// The public URL devices post heartbeats to.
-    pub url: String,
+    /// The public URL devices post heartbeats to; depends on the Ingress.
+    pub url: Output<String>,
+    /// The ALB's DNS name, from the Ingress status; unknown until the controller has
+    /// provisioned the ALB.
+    pub load_balancer_hostname: Output<String>,
+    /// The validated certificate's ARN.
+    pub certificate_arn: Output<String>,
+    /// The CNAME ACM checks (create it by hand when Cloudflare is not configured).
+    pub certificate_validation_record: Output<ValidationRecord>,
+    /// The namespace of the API's objects.
+    pub namespace: String,
+}
+
+/// A typed object placed in `namespace`, which carries the dependency on the namespace's
+/// owner (the `Kafka` resource, so the objects come after KafkaStack's namespace).
+fn placed<K>(object: K, namespace: &Output<String>) -> Manifest<K>
+where
+    K: kube::Resource<DynamicType = ()> + Serialize,
+{
+    Manifest::new(object).with_output("/metadata/namespace", namespace.clone())
 }
 
 impl IngestService {
-    /// Provisions the ingest service.
-    pub fn new(ctx: &Context, name: &str, config: &IngestConfig, options: ResourceOptions) -> Self {
+    /// Validates the config against the sizing and zones (registering nothing when it does
+    /// not fit), then provisions the ingest service.
+    pub fn new(
+        ctx: &Context,
+        name: &str,
+        args: IngestServiceArgs<'_>,
+        options: ResourceOptions,
+    ) -> anyhow::Result<Self> {
+        let IngestServiceArgs {
+            config,
+            sizing,
+            zones,
+            provider,
+            kafka,
+            controller,
+            secrets,
+        } = args;
+        let mut problems = Problems::new(CONFIG_KEY);
+        config.validate(sizing, zones.len(), &mut problems);
+        problems.into_result()?;
+
         let scope = ComponentScope::new(ctx, "ingest", "IngestService", name, options);
-        scope.finish(IngestService {
-            url: format!("https://{}/v1/heartbeats", config.hostname),
-        })
+        let namespace = kafka.namespace.clone();
+        let namespace_ready = kafka.bootstrap_servers.map({
+            let namespace = namespace.clone();
+            move |_| namespace
+        });
+        let workload = IngestWorkload {
+            config: config.clone(),
+            namespace: namespace.clone(),
+            replicas: config.replicas(sizing),
+            max_replicas: config.max_replicas(sizing),
+            zones: zones.len() as u32,
+            kafka,
+        };
+
+        let account = scope.kubernetes(
+            provider,
+            &placed(workload.service_account(), &namespace_ready),
+        );
+        let mut after_secrets = ResourceOptions::new().depends_on(&account);
+        if let Some(keys) = secrets.api_keys {
+            let secret = scope.kubernetes(
+                provider,
+                &placed(workload.api_keys_secret(), &namespace_ready).with_output(
+                    &format!("/stringData/{}", workload::API_KEYS_ITEM),
+                    keys.into_secret(),
+                ),
+            );
+            after_secrets = after_secrets.depends_on(&secret);
+        }
+        let containers = workload.kafka.bootstrap_servers.map({
+            let workload = workload.clone();
+            move |bootstrap| vec![workload.container(&bootstrap)]
+        });
+        let deployment = scope.kubernetes_with(
+            provider,
+            &placed(
+                workload.deployment(workload.container("")),
+                &namespace_ready,
+            )
+            .with_output("/spec/template/spec/containers", containers),
+            // The autoscaler owns the replica count once the Deployment exists.
+            after_secrets.ignore_changes(["spec.replicas"]),
+        );
+        let service = scope.kubernetes(provider, &placed(workload.service(), &namespace_ready));
+        scope.kubernetes_with(
+            provider,
+            &placed(workload.autoscaler(), &namespace_ready),
+            ResourceOptions::new().depends_on(&deployment),
+        );
+        scope.kubernetes(
+            provider,
+            &placed(workload.disruption_budget(), &namespace_ready),
+        );
+        scope.kubernetes(
+            provider,
+            &placed(workload.network_policy(), &namespace_ready),
+        );
+
+        let release = match config.load_balancer_controller {
+            OperatorInstall::HelmRelease => Some(controller::install(
+                &scope,
+                provider,
+                &controller,
+                config.load_balancer_controller_chart_path.as_deref(),
+            )?),
+            OperatorInstall::Preinstalled => None,
+        };
+
+        let hostname = config.hostname.clone();
+        let certificate = certificate::request(&scope, &hostname);
+        let validation_record = certificate::validation_record(&certificate);
+        let zone = config
+            .cloudflare
+            .as_ref()
+            .zip(secrets.cloudflare_api_token)
+            .map(|(cloudflare, token)| CloudflareZone::new(&scope, cloudflare, token));
+        let record_name = validation_record.map(|record| record.name);
+        let record_fqdn = match &zone {
+            Some(zone) => {
+                let record = zone.cname(
+                    &scope,
+                    "dns-certificate-validation",
+                    record_name.clone(),
+                    validation_record.map(|record| record.value),
+                    false,
+                    &format!("ACM validation of {hostname} (heartbeat-platform)"),
+                );
+                record_name.zip(&record.urn()).map(|(name, _)| name)
+            }
+            None => record_name,
+        };
+        let certificate_arn = certificate::validate(&scope, &certificate, record_fqdn);
+
+        let ssl_policy = config.ssl_policy.clone();
+        let annotations = certificate_arn.map(move |arn| ingress::annotations(&ssl_policy, &arn));
+        let mut after_controller = ResourceOptions::new().depends_on(&service);
+        if let Some(release) = &release {
+            after_controller = after_controller.depends_on(release);
+        }
+        let ingress = scope.kubernetes_with(
+            provider,
+            &placed(ingress::ingress(&namespace, &hostname), &namespace_ready)
+                .with_output("/metadata/annotations", annotations),
+            after_controller,
+        );
+        let load_balancer_hostname = ingress::load_balancer_hostname(&ingress);
+        if let Some(zone) = &zone {
+            zone.cname(
+                &scope,
+                "dns-public",
+                Output::new(hostname.clone()),
+                load_balancer_hostname.clone(),
+                zone.proxied(),
+                "ingest API (heartbeat-platform)",
+            );
+        }
+
+        let url = config.url();
+        Ok(scope.finish(IngestService {
+            url: ingress.urn().map(move |_| url),
+            load_balancer_hostname,
+            certificate_arn,
+            certificate_validation_record: validation_record,
+            namespace,
+        }))
     }
 }

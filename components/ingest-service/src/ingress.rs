@@ -1,0 +1,103 @@
+//! The Ingress the AWS Load Balancer Controller turns into an internet-facing ALB: HTTPS
+//! only (HTTP redirects), TLS 1.3 policy, the ACM certificate, health checks on `/readyz`,
+//! pod IPs as targets.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule,
+    IngressServiceBackend, IngressSpec, IngressStatus, ServiceBackendPort,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use pulumi_runtime::{CustomResource, Output};
+
+use crate::workload::APP;
+
+/// The IngressClass the controller serves.
+pub const INGRESS_CLASS: &str = "alb";
+/// The path the load balancer health-checks (ready = connected to Kafka).
+pub const HEALTH_CHECK_PATH: &str = "/readyz";
+/// The annotation that carries the certificate's ARN.
+pub const CERTIFICATE_ANNOTATION: &str = "alb.ingress.kubernetes.io/certificate-arn";
+/// The path prefix routed to the API (`/v1/heartbeats` and `/v1/heartbeats:batch`); probes and
+/// metrics stay inside the cluster.
+pub const API_PREFIX: &str = "/v1";
+
+/// The ALB's annotations, with the certificate's ARN.
+pub fn annotations(ssl_policy: &str, certificate_arn: &str) -> BTreeMap<String, String> {
+    [
+        ("scheme", "internet-facing"),
+        ("target-type", "ip"),
+        ("listen-ports", r#"[{"HTTP": 80}, {"HTTPS": 443}]"#),
+        ("ssl-redirect", "443"),
+        ("ssl-policy", ssl_policy),
+        ("certificate-arn", certificate_arn),
+        ("backend-protocol", "HTTP"),
+        ("healthcheck-path", HEALTH_CHECK_PATH),
+        ("healthcheck-port", "traffic-port"),
+        ("healthcheck-interval-seconds", "10"),
+        ("healthy-threshold-count", "2"),
+        ("unhealthy-threshold-count", "2"),
+        ("success-codes", "200"),
+        (
+            "target-group-attributes",
+            "deregistration_delay.timeout_seconds=30",
+        ),
+    ]
+    .into_iter()
+    .map(|(key, value)| (format!("alb.ingress.kubernetes.io/{key}"), value.to_owned()))
+    .collect()
+}
+
+/// The Ingress for `hostname` in `namespace`; annotations are laid over once the certificate
+/// is known.
+pub fn ingress(namespace: &str, hostname: &str) -> Ingress {
+    Ingress {
+        metadata: ObjectMeta {
+            name: Some(APP.into()),
+            namespace: Some(namespace.into()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(IngressSpec {
+            ingress_class_name: Some(INGRESS_CLASS.into()),
+            rules: Some(vec![IngressRule {
+                host: Some(hostname.into()),
+                http: Some(HTTPIngressRuleValue {
+                    paths: vec![HTTPIngressPath {
+                        path: Some(API_PREFIX.into()),
+                        path_type: "Prefix".into(),
+                        backend: IngressBackend {
+                            service: Some(IngressServiceBackend {
+                                name: APP.into(),
+                                port: Some(ServiceBackendPort {
+                                    name: Some("http".into()),
+                                    number: None,
+                                }),
+                            }),
+                            resource: None,
+                        },
+                    }],
+                }),
+            }]),
+            ..IngressSpec::default()
+        }),
+        ..Ingress::default()
+    }
+}
+
+/// The ALB's DNS name from the Ingress status; unknown until the controller has written it
+/// (always, when the provider renders manifests instead of applying them).
+pub fn load_balancer_hostname(ingress: &CustomResource) -> Output<String> {
+    ingress
+        .output::<Option<IngressStatus>>("status")
+        .apply(|status| {
+            let hostname = status
+                .and_then(|s| s.load_balancer)
+                .and_then(|lb| lb.ingress)
+                .and_then(|entries| entries.into_iter().find_map(|entry| entry.hostname));
+            match hostname {
+                Some(hostname) => Output::new(hostname),
+                None => Output::unknown(),
+            }
+        })
+}
