@@ -8,7 +8,7 @@ pub const EXAMPLE_ACCOUNT: &str = "123456789012";
 
 /// Each type token and the output properties read from it.
 pub const READ: &[(&str, &[&str])] = &[
-    ("aws:iam/role:Role", &["arn", "name"]),
+    ("aws:iam/role:Role", &["arn"]),
     ("aws:kms/key:Key", &["arn"]),
     (
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
@@ -27,10 +27,7 @@ pub fn example(type_token: &str, name: &str) -> Map<String, Value> {
         json!(format!("arn:aws:{service}::{EXAMPLE_ACCOUNT}:{resource}"))
     };
     let pairs = match type_token {
-        "aws:iam/role:Role" => vec![
-            ("arn", arn("iam", format!("role/{name}"))),
-            ("name", json!(name)),
-        ],
+        "aws:iam/role:Role" => vec![("arn", arn("iam", format!("role/{name}")))],
         "aws:kms/key:Key" => vec![("arn", arn("kms", format!("key/{name}")))],
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider" => vec![(
             "arn",

@@ -202,7 +202,7 @@ pub fn cluster_role(scope: &ComponentScope, key_arn: &Output<String>) -> RoleWit
     let inline = scope.aws(
         "cluster-role-secrets-key",
         RolePolicy {
-            role: role.role.output("name"),
+            role: role.name(),
             policy,
         },
     );

@@ -128,7 +128,7 @@ impl RoleWithPolicies {
         let attachment = scope.aws(
             part,
             RolePolicyAttachment {
-                role: self.role.output("name"),
+                role: self.name(),
                 policy_arn,
             },
         );
@@ -139,5 +139,10 @@ impl RoleWithPolicies {
     /// The role's ARN.
     pub fn arn(&self) -> Output<String> {
         self.role.output("arn")
+    }
+
+    /// The role's name, which is its provider id (auto-named roles have no `name` input).
+    pub fn name(&self) -> Output<String> {
+        self.role.id()
     }
 }

@@ -288,7 +288,7 @@ async fn roles_carry_the_managed_policies_they_need_and_nothing_more() {
         let role = named(&regs, &format!("eks-{role_part}"));
         of_type(&regs, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
             .into_iter()
-            .filter(|a| a.input_str("role").as_deref() == Some(role.name.as_str()))
+            .filter(|a| a.input_str("role").as_deref() == Some(role.id.as_str()))
             .map(|a| {
                 a.input_str("policyArn")
                     .unwrap()
@@ -680,7 +680,7 @@ async fn another_component_makes_an_irsa_role_with_its_own_policy() {
     let attachment = named(&regs, "uploads-uploader-policy");
     assert_eq!(
         attachment.input_str("role").as_deref(),
-        Some(role.name.as_str())
+        Some(role.id.as_str())
     );
     assert_eq!(
         attachment.input_str("policyArn").as_deref(),
