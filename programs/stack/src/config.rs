@@ -24,6 +24,8 @@ pub const KNOWN_KEYS: &[&str] = &[
     "ingest",
     "databasePassword",
     "kubernetesRenderDirectory",
+    "ingestApiKeys",
+    "cloudflareApiToken",
 ];
 
 /// The whole platform's configuration, validated, with the capacity model applied.

@@ -1,7 +1,9 @@
 //! The composition of the components.
 
 use eks_cluster::{EksCluster, EksClusterArgs};
-use ingest_service::IngestService;
+use ingest_service::{
+    ControllerSite, IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
+};
 use kafka_stack::{KafkaStack, KafkaStackArgs, OperatorInstall};
 use network::{Network, NetworkArgs};
 use platform_core::capacity::Sizing;
@@ -33,11 +35,14 @@ pub struct StackOutputs {
     pub sizing: Sizing,
     /// The public URL devices post heartbeats to.
     pub ingest_url: Output<String>,
+    /// The ingest load balancer's DNS name (unknown until the ALB exists).
+    pub ingest_load_balancer: Output<String>,
 }
 
 /// The program: validate the configuration, then register the platform.
 pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
     let config = PlatformConfig::load(ctx.config())?;
+    let ingest_secrets = IngestSecrets::from_config(ctx.config(), &config.ingest)?;
     let cluster_name = format!("{}-{}", ctx.project(), ctx.stack());
     let network = Network::new(
         &ctx,
@@ -61,7 +66,9 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
     )?;
     // Helm releases cannot run under the render-to-directory provider (pulumi-kubernetes#1716).
     let (mut kafka_config, mut yugabyte_config) = (config.kafka.clone(), config.yugabyte.clone());
+    let mut ingest_config = config.ingest.clone();
     if config.render_directory.is_some() {
+        ingest_config.load_balancer_controller = OperatorInstall::Preinstalled;
         kafka_config.operator_install = OperatorInstall::Preinstalled;
         yugabyte_config.install = OperatorInstall::Preinstalled;
     }
@@ -96,10 +103,28 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         },
         ResourceOptions::new(),
     )?;
-    let ingest = IngestService::new(&ctx, "ingest", &config.ingest, ResourceOptions::new());
+    let ingest = IngestService::new(
+        &ctx,
+        "ingest",
+        IngestServiceArgs {
+            config: &ingest_config,
+            sizing: &config.sizing,
+            zones,
+            provider: &cluster.provider,
+            kafka: KafkaAccess::from_stack(&kafka),
+            controller: ControllerSite {
+                cluster_name: network.cluster_name.clone(),
+                region: network.region.clone(),
+                oidc: cluster.oidc.clone(),
+            },
+            secrets: ingest_secrets,
+        },
+        ResourceOptions::new(),
+    )?;
     Ok(StackOutputs {
         zones: network.zones,
         sizing: config.sizing,
-        ingest_url: Output::new(ingest.url),
+        ingest_url: ingest.url,
+        ingest_load_balancer: ingest.load_balancer_hostname,
     })
 }
