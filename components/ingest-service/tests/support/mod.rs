@@ -1,0 +1,267 @@
+//! Shared test support: dev and prod sizings, and IngestService registered on a mock engine
+//! after a real KafkaStack, with fake AWS outputs and a fake Ingress status.
+
+#![allow(dead_code)]
+
+use eks_cluster::OidcIssuer;
+use ingest_service::{
+    API_KEYS_KEY, CLOUDFLARE_TOKEN_KEY, CloudflareConfig, ControllerSite, IngestConfig,
+    IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
+};
+use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
+use mock_engine::{MockEngine, Mode, Registration};
+use platform_core::ComponentScope;
+use platform_core::capacity::{LoadFigures, Sizing};
+use platform_core::kubernetes::{ClusterAccess, register_provider};
+use platform_core::stack_config::NAMESPACE;
+use pulumi_runtime::{Output, ResourceOptions};
+use serde_json::{Map, Value, json};
+
+/// The device API keys file the tests configure as a secret.
+pub const API_KEYS: &str = "device-1 0123456789abcdef0123456789abcdef";
+/// The Cloudflare token the tests configure as a secret.
+pub const CLOUDFLARE_TOKEN: &str = "cf-token-which-must-never-appear-in-plain-text";
+/// The Cloudflare zone.
+pub const ZONE_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+/// The fake certificate ARN.
+pub const CERTIFICATE_ARN: &str = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+/// The ACM validation record the fake certificate asks for (with ACM's trailing dots).
+pub const VALIDATION_NAME: &str = "_0123.ingest.example.com.";
+/// Its value.
+pub const VALIDATION_VALUE: &str = "_4567.acm-validations.aws.";
+/// The ALB host name the fake Ingress status reports.
+pub const ALB_HOSTNAME: &str =
+    "k8s-kafka-ingestap-0123456789-1234567890.eu-west-1.elb.amazonaws.com";
+
+/// One scenario: sizes, zones and configs.
+#[derive(Clone)]
+pub struct Scenario {
+    /// The capacity model's sizes.
+    pub sizing: Sizing,
+    /// The zones.
+    pub zones: Vec<String>,
+    /// KafkaStack's section.
+    pub kafka: KafkaConfig,
+    /// IngestService's section.
+    pub ingest: IngestConfig,
+    /// Set `ingestApiKeys` (secret).
+    pub api_keys: bool,
+    /// Preview or update.
+    pub mode: Mode,
+}
+
+fn load(peak: u64, daily: u64, headroom: f64) -> LoadFigures {
+    serde_json::from_value(json!({
+        "peakHeartbeatsPerSecond": peak, "dailyHeartbeats": daily, "growthHeadroom": headroom
+    }))
+    .unwrap()
+}
+
+/// A few hundred heartbeats per second on two zones.
+pub fn dev() -> Scenario {
+    Scenario {
+        sizing: load(200, 1_000_000, 1.0).size(2, 1),
+        zones: ["eu-west-1a", "eu-west-1b"].map(String::from).to_vec(),
+        kafka: KafkaConfig {
+            replication_factor: 1,
+            min_insync_replicas: 1,
+            ..KafkaConfig::default()
+        },
+        ingest: IngestConfig::default(),
+        api_keys: true,
+        mode: Mode::Update,
+    }
+}
+
+/// The seed design's peak on three zones.
+pub fn prod() -> Scenario {
+    Scenario {
+        sizing: load(100_000, 300_000_000, 2.0).size(3, 3),
+        zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+            .map(String::from)
+            .to_vec(),
+        kafka: KafkaConfig::default(),
+        ingest: IngestConfig::default(),
+        api_keys: true,
+        mode: Mode::Update,
+    }
+}
+
+impl Scenario {
+    /// With Cloudflare DNS for the zone.
+    pub fn with_cloudflare(mut self, proxied: bool) -> Self {
+        self.ingest.cloudflare = Some(CloudflareConfig {
+            zone_id: ZONE_ID.into(),
+            proxied,
+        });
+        self
+    }
+}
+
+fn fakes(engine: &MockEngine) {
+    engine.fake_outputs("aws:iam/role:Role", |r| {
+        Map::from_iter([
+            (
+                "arn".into(),
+                json!(format!("arn:aws:iam::123456789012:role/{}", r.name)),
+            ),
+            ("name".into(), json!(r.name)),
+        ])
+    });
+    engine.fake_outputs("aws:iam/policy:Policy", |r| {
+        Map::from_iter([(
+            "arn".into(),
+            json!(format!("arn:aws:iam::123456789012:policy/{}", r.name)),
+        )])
+    });
+    engine.fake_outputs("aws:acm/certificate:Certificate", |r| {
+        Map::from_iter([
+            ("arn".into(), json!(CERTIFICATE_ARN)),
+            (
+                "domainValidationOptions".into(),
+                json!([{
+                    "domainName": r.input_str("domainName"),
+                    "resourceRecordName": VALIDATION_NAME,
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": VALIDATION_VALUE,
+                }]),
+            ),
+        ])
+    });
+    engine.fake_outputs("kubernetes:networking.k8s.io/v1:Ingress", |_| {
+        Map::from_iter([(
+            "status".into(),
+            json!({"loadBalancer": {"ingress": [{"hostname": ALB_HOSTNAME}]}}),
+        )])
+    });
+}
+
+/// What a run left: every registration, and the program's result.
+pub struct Synth {
+    /// Every registration, in order.
+    pub registrations: Vec<Registration>,
+    /// The program's result.
+    pub result: anyhow::Result<()>,
+}
+
+/// Registers KafkaStack and IngestService for `scenario`, the secrets coming from the stack
+/// configuration as `pulumi config set --secret` leaves them.
+pub async fn synth(scenario: Scenario) -> Synth {
+    let engine = MockEngine::start(scenario.mode).await.unwrap();
+    fakes(&engine);
+    let mut config = Vec::new();
+    if scenario.api_keys {
+        config.push((format!("{NAMESPACE}:{API_KEYS_KEY}"), API_KEYS));
+    }
+    if scenario.ingest.cloudflare.is_some() {
+        config.push((
+            format!("{NAMESPACE}:{CLOUDFLARE_TOKEN_KEY}"),
+            CLOUDFLARE_TOKEN,
+        ));
+    }
+    let pairs: Vec<(&str, &str)> = config.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let mut settings = engine.settings(NAMESPACE, "test", &pairs);
+    settings.secret_keys = config.iter().map(|(k, _)| k.clone()).collect();
+    let result = pulumi_runtime::run(settings, move |ctx| async move {
+        let harness =
+            ComponentScope::new(&ctx, "test", "Harness", "harness", ResourceOptions::new());
+        let provider = register_provider(
+            &harness,
+            ClusterAccess::Kubeconfig(Output::new("kubeconfig".to_owned())),
+            ResourceOptions::new(),
+        );
+        let kafka = KafkaStack::new(
+            &ctx,
+            "kafka",
+            KafkaStackArgs {
+                provider: &provider,
+                sizing: &scenario.sizing,
+                zones: &scenario.zones,
+                config: &scenario.kafka,
+            },
+            ResourceOptions::new(),
+        )?;
+        let secrets = IngestSecrets::from_config(ctx.config(), &scenario.ingest)?;
+        IngestService::new(
+            &ctx,
+            "ingest",
+            IngestServiceArgs {
+                config: &scenario.ingest,
+                sizing: &scenario.sizing,
+                zones: &scenario.zones,
+                provider: &provider,
+                kafka: KafkaAccess::from_stack(&kafka),
+                controller: ControllerSite {
+                    cluster_name: "heartbeat-test".into(),
+                    region: "eu-west-1".into(),
+                    oidc: OidcIssuer {
+                        provider_arn: Output::new(
+                            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC".to_owned(),
+                        ),
+                        issuer_url: Output::new(
+                            "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC".to_owned(),
+                        ),
+                    },
+                },
+                secrets,
+            },
+            ResourceOptions::new(),
+        )
+    })
+    .await;
+    Synth {
+        registrations: engine.registrations(),
+        result,
+    }
+}
+
+/// Runs `scenario`, which must succeed; returns the registrations.
+pub async fn registrations(scenario: Scenario) -> Vec<Registration> {
+    let synth = synth(scenario).await;
+    synth.result.expect("the program succeeds");
+    synth.registrations
+}
+
+/// The registrations of a type token.
+pub fn of_type<'a>(registrations: &'a [Registration], token: &str) -> Vec<&'a Registration> {
+    registrations
+        .iter()
+        .filter(|r| r.type_token == token)
+        .collect()
+}
+
+/// The one registration of `token`.
+pub fn one<'a>(registrations: &'a [Registration], token: &str) -> &'a Registration {
+    let found = of_type(registrations, token);
+    assert_eq!(found.len(), 1, "{token}: {} found", found.len());
+    found[0]
+}
+
+/// The one registration of `token` whose `metadata.name` is `name`.
+pub fn named<'a>(registrations: &'a [Registration], token: &str, name: &str) -> &'a Registration {
+    let found: Vec<_> = of_type(registrations, token)
+        .into_iter()
+        .filter(|r| r.input_str("metadata/name").as_deref() == Some(name))
+        .collect();
+    assert_eq!(found.len(), 1, "{token} {name}: {} found", found.len());
+    found[0]
+}
+
+/// Every string in a wire value that is not inside a secret wrapper.
+pub fn plain_strings(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::String(text) => found.push(text.clone()),
+        Value::Array(items) => items.iter().for_each(|v| plain_strings(v, found)),
+        Value::Object(map) => {
+            if map
+                .get(pulumi_runtime::wire::SIGNATURE_KEY)
+                .and_then(Value::as_str)
+                == Some(pulumi_runtime::wire::SECRET_SIGNATURE)
+            {
+                return;
+            }
+            map.values().for_each(|v| plain_strings(v, found));
+        }
+        _ => {}
+    }
+}
