@@ -507,3 +507,44 @@ async fn api_keys_managed_by_hand_are_only_referenced() {
         .unwrap();
     assert!(volumes.to_string().contains("ingest-api-keys"));
 }
+
+#[tokio::test]
+async fn aws_inputs_are_pulumi_aws_v7_property_names() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../.tools/aws-schema.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        println!("SKIPPED: {path} not generated; run tools/gen-aws-schema.sh");
+        return;
+    };
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let registrations = registrations(prod().with_cloudflare(false)).await;
+    let ours: Vec<_> = registrations
+        .iter()
+        .filter(|r| r.type_token.starts_with("aws:") && r.name.starts_with("ingest-"))
+        .collect();
+    for token in [
+        CERTIFICATE,
+        VALIDATION,
+        "aws:iam/policy:Policy",
+        "aws:iam/role:Role",
+    ] {
+        assert!(
+            ours.iter().any(|r| r.type_token == token),
+            "{token} registered"
+        );
+    }
+    for registration in ours {
+        let inputs = &schema["resources"][&registration.type_token]["inputs"];
+        assert!(
+            inputs.is_object(),
+            "{} is in the SDK",
+            registration.type_token
+        );
+        for name in registration.inputs.keys() {
+            assert!(
+                inputs.get(name).is_some(),
+                "{}: `{name}` is not a pulumi-aws v7 input",
+                registration.type_token
+            );
+        }
+    }
+}
