@@ -178,6 +178,8 @@ impl IngestService {
             );
             after_secrets = after_secrets.depends_on(&secret);
         }
+        // The container names KafkaStack's bootstrap address, an output: the typed object is
+        // built with a placeholder and its containers are laid over once the address is known.
         let containers = workload.kafka.bootstrap_servers.map({
             let workload = workload.clone();
             move |bootstrap| vec![workload.container(&bootstrap)]
