@@ -9,6 +9,7 @@ use k8s_openapi::api::networking::v1::{
     IngressServiceBackend, IngressSpec, IngressStatus, ServiceBackendPort,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use platform_core::Tags;
 use pulumi_runtime::{CustomResource, Output};
 
 use crate::workload::APP;
@@ -23,8 +24,18 @@ pub const CERTIFICATE_ANNOTATION: &str = "alb.ingress.kubernetes.io/certificate-
 /// metrics stay inside the cluster.
 pub const API_PREFIX: &str = "/v1";
 
-/// The ALB's annotations, with the certificate's ARN.
-pub fn annotations(ssl_policy: &str, certificate_arn: &str) -> BTreeMap<String, String> {
+/// The ALB's annotations, with the certificate's ARN and the tags every AWS resource of the
+/// platform carries (the controller puts them on the ALB and its target groups).
+pub fn annotations(
+    ssl_policy: &str,
+    certificate_arn: &str,
+    tags: &Tags,
+) -> BTreeMap<String, String> {
+    let tags = tags
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join(",");
     [
         ("scheme", "internet-facing"),
         ("target-type", "ip"),
@@ -39,6 +50,7 @@ pub fn annotations(ssl_policy: &str, certificate_arn: &str) -> BTreeMap<String, 
         ("healthy-threshold-count", "2"),
         ("unhealthy-threshold-count", "2"),
         ("success-codes", "200"),
+        ("tags", &tags),
         (
             "target-group-attributes",
             "deregistration_delay.timeout_seconds=30",

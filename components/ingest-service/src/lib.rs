@@ -245,7 +245,9 @@ impl IngestService {
         let certificate_arn = certificate::validate(&scope, &certificate, record_fqdn);
 
         let ssl_policy = config.ssl_policy.clone();
-        let annotations = certificate_arn.map(move |arn| ingress::annotations(&ssl_policy, &arn));
+        let tags = scope.tags("alb");
+        let annotations =
+            certificate_arn.map(move |arn| ingress::annotations(&ssl_policy, &arn, &tags));
         let mut after_controller = ResourceOptions::new().depends_on(&service);
         if let Some(release) = &release {
             after_controller = after_controller.depends_on(release);

@@ -282,6 +282,9 @@ async fn the_ingress_checks_readyz_and_uses_the_validated_certificate() {
         alb_annotation(ingress, "ssl-policy").as_deref(),
         Some("ELBSecurityPolicy-TLS13-1-2-2021-06")
     );
+    let tags = alb_annotation(ingress, "tags").unwrap();
+    assert!(tags.contains("heartbeat:component=ingest"), "{tags}");
+    assert!(tags.contains("Name=test-ingest-alb"), "{tags}");
     let listeners: Value =
         serde_json::from_str(&alb_annotation(ingress, "listen-ports").unwrap()).unwrap();
     assert!(
