@@ -4,8 +4,9 @@
 //! It records every `RegisterResource` (type, name, custom flag, parent, dependencies,
 //! property dependencies, provider, inputs with their secret markers, options), every
 //! `RegisterResourceOutputs` and every log message, and answers with a URN, an id, and outputs:
-//! the inputs echoed back plus the per-type fakes a test sets with [`MockEngine::fake_outputs`]
-//! (unknown during a preview, as a real provider's computed outputs are).
+//! the inputs echoed back, a fake `arn` for every AWS resource, plus the per-type fakes a test
+//! sets with [`MockEngine::fake_outputs`] (all unknown during a preview, as a real provider's
+//! computed outputs are).
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {

@@ -239,6 +239,17 @@ impl rpc::resource_monitor_server::ResourceMonitor for Services {
         };
         let mut state = self.state.lock().expect("mock state");
         let mut outputs = inputs;
+        if registration.custom
+            && registration.type_token.starts_with("aws:")
+            && !outputs.contains_key("arn")
+        {
+            let arn = if preview {
+                wire::UNKNOWN.to_owned()
+            } else {
+                fake_arn(&registration.type_token, &registration.name)
+            };
+            outputs.insert("arn".into(), Value::from(arn));
+        }
         if let Some(fake) = state.fakes.get(&registration.type_token) {
             for (key, value) in fake(&registration) {
                 let value = if preview {
@@ -335,6 +346,16 @@ impl rpc::resource_monitor_server::ResourceMonitor for Services {
     async fn signal_and_wait_for_shutdown(&self, _: Request<()>) -> Result<Response<()>, Status> {
         Ok(Response::new(()))
     }
+}
+
+/// Every AWS resource has an ARN: `arn:aws:<service>:eu-west-1:123456789012:<type>/<name>`.
+fn fake_arn(type_token: &str, name: &str) -> String {
+    let module = type_token.split(':').nth(1).unwrap_or_default();
+    let (service, kind) = module.split_once('/').unwrap_or((module, module));
+    format!(
+        "arn:aws:{service}:eu-west-1:123456789012:{}/{name}",
+        kind.to_ascii_lowercase()
+    )
 }
 
 /// The stack resource is the only one without a parent; its name is `<project>-<stack>`.

@@ -38,6 +38,21 @@ pub async fn run(
     config: &BTreeMap<String, String>,
 ) -> (MockEngine, anyhow::Result<()>) {
     let engine = MockEngine::start(mode).await.unwrap();
+    // What the components read from providers beyond their inputs (cluster endpoint, CA, ...).
+    let computed = [
+        eks_cluster::computed_outputs::READ,
+        network::computed_outputs::READ,
+    ];
+    for (token, _) in computed.concat() {
+        engine.fake_outputs(token, |reg| {
+            let mut outputs = eks_cluster::computed_outputs::example(&reg.type_token, &reg.name);
+            outputs.extend(network::computed_outputs::example(
+                &reg.type_token,
+                &reg.name,
+            ));
+            outputs
+        });
+    }
     let pairs: Vec<(&str, &str)> = config
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
