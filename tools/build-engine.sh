@@ -31,7 +31,7 @@ build_pulumi_cli() {
     if [ ! -x "$cached" ]; then
         grep -q "github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION" "$ROOT/tools/pulumi-cli/go.mod" ||
             die "tools/pulumi-cli/go.mod does not require pkg/v3 $PULUMI_VERSION: update both together"
-        log "pulumi: building $PULUMI_VERSION (cold: ~10 min on 2 cores)"
+        log "pulumi: building $PULUMI_VERSION (cold: 10-40 min on 2 cores, depending on load)"
         (cd "$ROOT/tools/pulumi-cli" && go build -trimpath -tags osusergo,grpcnotrace \
             -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
             -o "$cached.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
@@ -45,7 +45,7 @@ build_pulumi_cli() {
 build_kubernetes_provider() {
     local cached=$ENGINE_CACHE/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION-$K8S_PROVIDER_MODULE_VERSION
     if [ ! -x "$cached" ]; then
-        log "pulumi-resource-kubernetes: building $K8S_PROVIDER_VERSION (cold: ~10 min on 2 cores)"
+        log "pulumi-resource-kubernetes: building $K8S_PROVIDER_VERSION (cold: 10-40 min on 2 cores, depending on load)"
         local moddir src=$CACHE/src/pulumi-kubernetes-provider-$K8S_PROVIDER_MODULE_VERSION
         moddir=$(cd "$CACHE" && go mod download -json "$K8S_PROVIDER_MODULE@$K8S_PROVIDER_MODULE_VERSION" |
             sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
