@@ -12,7 +12,7 @@ use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::settings::PipelineSettings;
-use crate::sink_tables::SINK_TABLES;
+use crate::sink_tables::{SINK_TABLES, SinkTable};
 use crate::topics::PipelineTopics;
 
 /// The Debezium JDBC sink connector class (Maven Central `io.debezium:debezium-connector-jdbc`).
@@ -88,6 +88,12 @@ pub struct JdbcSinkConnector {
     pub config: BTreeMap<String, String>,
 }
 
+/// The name of `table`'s connector (and of its `KafkaConnector` resource):
+/// `<table with dashes>-jdbc-sink`.
+pub fn connector_name(table: &SinkTable) -> String {
+    format!("{}-jdbc-sink", table.name.replace('_', "-"))
+}
+
 /// One connector per sink table, after validating every input.
 pub fn jdbc_sink_connectors(
     topics: &PipelineTopics,
@@ -138,7 +144,7 @@ pub fn jdbc_sink_connectors(
             .map(|(k, v)| (k.to_string(), v))
             .collect();
             JdbcSinkConnector {
-                name: format!("{}-jdbc-sink", table.name.replace('_', "-")),
+                name: connector_name(table),
                 class: DEBEZIUM_JDBC_SINK_CLASS.into(),
                 tasks_max: sink.tasks_max,
                 config,

@@ -10,7 +10,10 @@
 //!   tables and their idempotent DDL for YugabyteStack's migration job;
 //! - [`jdbc_sink_connectors`]: one Debezium JDBC sink connector per sink table, as data for
 //!   Strimzi `KafkaConnector` resources;
-//! - [`model`]: a reference model of what the statements compute.
+//! - [`model`]: a reference model of what the statements compute;
+//! - [`KsqlPipeline`] (`heartbeat:pipeline:KsqlPipeline`, in [`component`]): the Pulumi
+//!   component that puts it on the cluster: a ConfigMap and a Job applying the statements
+//!   with `ksql-applier` ([`applier_job`]), and one Strimzi `KafkaConnector` per sink table.
 //!
 //! ```
 //! use ksql_pipeline::{PipelineSettings, PipelineTopics, StatementFile, pipeline_statements};
@@ -20,6 +23,8 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod applier_job;
+pub mod component;
 pub mod connectors;
 pub mod ddl;
 pub mod model;
@@ -29,9 +34,10 @@ pub mod statement_file;
 pub mod statements;
 pub mod topics;
 
-pub use connectors::{JdbcSinkConnector, JdbcSinkSettings, jdbc_sink_connectors};
+pub use component::{KsqlPipeline, KsqlPipelineArgs, SinkDatabase, pipeline_topics};
+pub use connectors::{JdbcSinkConnector, JdbcSinkSettings, connector_name, jdbc_sink_connectors};
 pub use ddl::{SqlDialect, postgres_migration_script, ysql_migration_script};
-pub use settings::{PipelineSettings, ValueFormat};
+pub use settings::{DEFAULT_APPLIER_IMAGE, PipelineSettings, ValueFormat};
 pub use sink_tables::{SINK_TABLES, SinkTable};
 pub use statement_file::StatementFile;
 pub use statements::{KsqlStatement, pipeline_statements};

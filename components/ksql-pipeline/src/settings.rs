@@ -47,9 +47,10 @@ impl ValueFormat {
     }
 }
 
-/// Settings of the pipeline. Durations are whole seconds.
+/// Settings of the pipeline (config section `heartbeat-platform:pipeline`, camelCase keys).
+/// Durations are whole seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct PipelineSettings {
     /// Inactivity gap that closes a watched segment (session window). Default 20 s: four
     /// heartbeat intervals. Three intervals (15 s) would sit exactly on the boundary of two lost
@@ -67,7 +68,16 @@ pub struct PipelineSettings {
     pub dedup_window_secs: u32,
     /// Value format of every topic ksqlDB writes.
     pub value_format: ValueFormat,
+    /// The `ksql-applier` image the statements Job runs, with a pinned tag (not `:latest`).
+    pub applier_image: String,
+    /// Tasks per JDBC sink connector. Default 2: the design peak is about 1,000 output rows/s
+    /// (0.01 per heartbeat), well within one task's upsert rate; the second task spreads the
+    /// writes over two Connect workers.
+    pub sink_tasks_max: u32,
 }
+
+/// The default `ksql-applier` image (built from `programs/ksql-applier/Dockerfile`).
+pub const DEFAULT_APPLIER_IMAGE: &str = "ghcr.io/heartbeat-platform/ksql-applier:0.1.0";
 
 impl Default for PipelineSettings {
     fn default() -> Self {
@@ -76,6 +86,8 @@ impl Default for PipelineSettings {
             grace_period_secs: 600,
             dedup_window_secs: 60,
             value_format: ValueFormat::Avro,
+            applier_image: DEFAULT_APPLIER_IMAGE.into(),
+            sink_tasks_max: 2,
         }
     }
 }
@@ -89,21 +101,34 @@ impl PipelineSettings {
         let interval = HEARTBEAT_INTERVAL_SECS;
         if self.session_gap_secs <= interval || self.session_gap_secs > 3_600 {
             bail!(
-                "settings.session_gap_secs = {}: must be more than the heartbeat interval ({interval} s), \
+                "sessionGapSecs = {}: must be more than the heartbeat interval ({interval} s), \
                  or every heartbeat becomes its own segment, and at most 3600",
                 self.session_gap_secs
             );
         }
         if self.grace_period_secs > MAX_GRACE_PERIOD_SECS {
             bail!(
-                "settings.grace_period_secs = {}: must be at most {MAX_GRACE_PERIOD_SECS} (one day)",
+                "gracePeriodSecs = {}: must be at most {MAX_GRACE_PERIOD_SECS} (one day)",
                 self.grace_period_secs
             );
         }
         if !(1..=3_600).contains(&self.dedup_window_secs) {
             bail!(
-                "settings.dedup_window_secs = {}: must be from 1 to 3600",
+                "dedupWindowSecs = {}: must be from 1 to 3600",
                 self.dedup_window_secs
+            );
+        }
+        let tag = self.applier_image.rsplit_once(':').map(|(_, tag)| tag);
+        if tag.is_none_or(|tag| tag.is_empty() || tag == "latest" || tag.contains('/')) {
+            bail!(
+                "applierImage {:?}: pin an image tag (not :latest), such as {DEFAULT_APPLIER_IMAGE}",
+                self.applier_image
+            );
+        }
+        if !(1..=64).contains(&self.sink_tasks_max) {
+            bail!(
+                "sinkTasksMax = {}: must be from 1 to 64",
+                self.sink_tasks_max
             );
         }
         Ok(())
@@ -125,13 +150,19 @@ mod tests {
     #[test]
     fn each_bad_setting_is_named() {
         type Break = fn(&mut PipelineSettings);
-        let cases: [(&str, Break); 4] = [
-            ("settings.session_gap_secs", |s| s.session_gap_secs = 5),
-            ("settings.session_gap_secs", |s| s.session_gap_secs = 3_601),
-            ("settings.grace_period_secs", |s| {
-                s.grace_period_secs = 86_401
+        let cases: [(&str, Break); 8] = [
+            ("sessionGapSecs", |s| s.session_gap_secs = 5),
+            ("sessionGapSecs", |s| s.session_gap_secs = 3_601),
+            ("gracePeriodSecs", |s| s.grace_period_secs = 86_401),
+            ("dedupWindowSecs", |s| s.dedup_window_secs = 0),
+            ("applierImage", |s| s.applier_image = "ksql-applier".into()),
+            ("applierImage", |s| {
+                s.applier_image = "ksql-applier:latest".into()
             }),
-            ("settings.dedup_window_secs", |s| s.dedup_window_secs = 0),
+            ("applierImage", |s| {
+                s.applier_image = "registry:5000/ksql-applier".into()
+            }),
+            ("sinkTasksMax", |s| s.sink_tasks_max = 0),
         ];
         for (field, breaks) in cases {
             let mut s = PipelineSettings::default();
@@ -144,11 +175,16 @@ mod tests {
     #[test]
     fn settings_read_from_config_with_defaults() {
         let s: PipelineSettings =
-            serde_json::from_str(r#"{"session_gap_secs": 30, "value_format": "JSON_SR"}"#).unwrap();
+            serde_json::from_str(r#"{"sessionGapSecs": 30, "valueFormat": "JSON_SR"}"#).unwrap();
         assert_eq!(s.session_gap_secs, 30);
         assert_eq!(s.grace_period_secs, 600);
         assert_eq!(s.value_format, ValueFormat::JsonSr);
-        let err = serde_json::from_str::<PipelineSettings>(r#"{"gap": 30}"#).unwrap_err();
-        assert!(err.to_string().contains("unknown field `gap`"), "{err}");
+        assert_eq!(s.applier_image, DEFAULT_APPLIER_IMAGE);
+        let err =
+            serde_json::from_str::<PipelineSettings>(r#"{"session_gap_secs": 30}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `session_gap_secs`"),
+            "{err}"
+        );
     }
 }
