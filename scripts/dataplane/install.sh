@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local data plane needs, on a bare Debian machine, idempotently:
-#   - Java 17, Maven and PostgreSQL 15 from Debian (apt-get, skipped when present);
+#   - Java 17, Maven, PostgreSQL 15 and rdkafka's build dependencies from Debian (apt-get,
+#     skipped when present);
 #   - the Kafka broker + Kafka Connect classpath (kafka_2.13, connect-runtime, log4j2) and the
 #     Debezium JDBC sink plugin (+ PostgreSQL JDBC driver), resolved by Maven from Maven Central
 #     into ${HEARTBEAT_CACHE:-$HOME/.cache/heartbeat-platform}/jars/.
@@ -19,6 +20,10 @@ command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 [ -x "/usr/lib/postgresql/$POSTGRES_MAJOR/bin/initdb" ] || need_apt+=("postgresql-$POSTGRES_MAJOR")
 command -v psql >/dev/null || need_apt+=("postgresql-client-$POSTGRES_MAJOR")
+# Build dependencies of rdkafka (vendored librdkafka with TLS/SASL: OpenSSL headers, a C compiler).
+for pkg in libssl-dev pkg-config gcc g++ make; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 if [ "${#need_apt[@]}" -gt 0 ]; then
     echo "install.sh: apt-get install ${need_apt[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -61,10 +61,9 @@ impl Sink {
             .in_flight
             .try_acquire_many(count)
             .map_err(|_| ApiError::Busy)?;
-        metrics.in_flight.inc_by(count.into());
+        let _gauge = InFlightGauge::add(metrics, count.into());
         let started = Instant::now();
         let result = kafka.produce_all(heartbeats, received_at_ms).await;
-        metrics.in_flight.dec_by(count.into());
         metrics
             .delivery_seconds
             .observe(started.elapsed().as_secs_f64());
@@ -102,6 +101,26 @@ impl Sink {
                 tracing::error!(?flushed, "records were still unacknowledged at shutdown");
             }
         }
+    }
+}
+
+/// Counts records in the in-flight gauge until dropped (also when the client goes away and the
+/// request's future is dropped mid-delivery).
+struct InFlightGauge<'a> {
+    metrics: &'a Metrics,
+    count: i64,
+}
+
+impl<'a> InFlightGauge<'a> {
+    fn add(metrics: &'a Metrics, count: i64) -> Self {
+        metrics.in_flight.inc_by(count);
+        Self { metrics, count }
+    }
+}
+
+impl Drop for InFlightGauge<'_> {
+    fn drop(&mut self) {
+        self.metrics.in_flight.dec_by(self.count);
     }
 }
 

@@ -153,6 +153,7 @@ async fn with_the_broker_down_requests_get_503_and_nothing_acknowledged_is_lost(
     let down: Vec<(u16, Vec<String>)> = down.into_iter().flatten().collect();
     assert!(down.iter().all(|(status, _)| *status == 503), "{down:?}");
     outcomes.extend(down);
+    assert_busy_beyond_the_in_flight_bound(&kafka).await;
     // After: the broker is back and the same producer recovers.
     block_in_place(|| kafka.resume()).unwrap();
     let after =
@@ -189,4 +190,28 @@ async fn with_the_broker_down_requests_get_503_and_nothing_acknowledged_is_lost(
         missing.is_empty(),
         "acknowledged but not in Kafka: {missing:?}"
     );
+}
+
+/// With the broker down, a second API whose in-flight bound is one full batch: while a batch
+/// waits for Kafka, the next request is refused at once with 503 `busy` (never queued).
+async fn assert_busy_beyond_the_in_flight_bound(kafka: &Kafka) {
+    let api = Api::start(&[
+        ("INGEST_KAFKA_BOOTSTRAP_SERVERS", &kafka.bootstrap_servers()),
+        ("INGEST_DELIVERY_TIMEOUT_MS", "3000"),
+        ("INGEST_MAX_IN_FLIGHT", "500"),
+    ])
+    .await;
+    let full = json!((0..500).map(|p| heartbeat("busy", p)).collect::<Vec<_>>());
+    let waiting = api.post("/v1/heartbeats:batch", &full);
+    let next = async {
+        while api.state.metrics.in_flight.get() < 500 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        api.post("/v1/heartbeats", &heartbeat("busy", 501)).await
+    };
+    let ((first, _), (second, answer)) = tokio::join!(waiting, next);
+    assert_eq!(first, 503, "the waiting batch times out");
+    assert_eq!((second, &answer["error"]), (503, &json!("busy")));
+    assert_eq!(api.state.metrics.in_flight.get(), 0);
+    api.stop().await;
 }
