@@ -5,6 +5,7 @@ use ingest_service::{
     ControllerSite, IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
 };
 use kafka_stack::{KafkaStack, KafkaStackArgs, OperatorInstall};
+use ksql_pipeline::{KsqlPipeline, KsqlPipelineArgs, SinkDatabase};
 use network::{Network, NetworkArgs};
 use platform_core::capacity::Sizing;
 use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions};
@@ -85,7 +86,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         ResourceOptions::new(),
     )?;
     let tablets = yugabyte_config.tservers(&config.sizing);
-    let _database = YugabyteStack::new(
+    let database = YugabyteStack::new(
         &ctx,
         "yugabyte",
         YugabyteStackArgs {
@@ -100,6 +101,18 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
                 service_account: kafka.connect_service_account.clone(),
             }],
             migrations: vec![ksql_pipeline::ysql_migration_script(tablets)?],
+        },
+        ResourceOptions::new(),
+    )?;
+    KsqlPipeline::new(
+        &ctx,
+        "pipeline",
+        KsqlPipelineArgs {
+            provider: &cluster.provider,
+            kafka: &kafka,
+            database: SinkDatabase::from_stack(&database),
+            settings: &config.pipeline,
+            replication_factor: kafka_config.replication_factor,
         },
         ResourceOptions::new(),
     )?;

@@ -11,6 +11,7 @@ const COMPONENTS: &[&str] = &[
     "heartbeat:eks:EksCluster",
     "heartbeat:kafka:KafkaStack",
     "heartbeat:yugabyte:YugabyteStack",
+    "heartbeat:pipeline:KsqlPipeline",
     "heartbeat:ingest:IngestService",
 ];
 
