@@ -28,6 +28,9 @@ pub const RUN_AS: i64 = 65532;
 pub const BACKOFF_LIMIT: i32 = 1;
 /// The Job's deadline: twice the applier's own retry budget.
 pub const ACTIVE_DEADLINE_SECS: i64 = 1_200;
+/// The kubernetes provider waits for a Job to complete, 10 minutes by default; this
+/// annotation makes it wait as long as the Job may run.
+pub const AWAIT_TIMEOUT_ANNOTATION: &str = "pulumi.com/timeoutSeconds";
 
 /// A short digest of the statements file: 64-bit FNV-1a, hex. FNV is fixed by its
 /// specification, so the digest (and the Job's name) is stable across Rust releases, which
@@ -119,8 +122,13 @@ pub fn applier_container(image: &str, ksqldb_url: &str) -> Container {
 
 /// The Job `name` in `namespace` running `container` on the ConfigMap of the same name.
 pub fn applier_job(name: &str, namespace: &str, container: Container) -> Job {
+    let mut metadata = meta(name, namespace);
+    metadata.annotations = Some(BTreeMap::from([(
+        AWAIT_TIMEOUT_ANNOTATION.to_owned(),
+        ACTIVE_DEADLINE_SECS.to_string(),
+    )]));
     Job {
-        metadata: meta(name, namespace),
+        metadata,
         spec: Some(JobSpec {
             backoff_limit: Some(BACKOFF_LIMIT),
             active_deadline_seconds: Some(ACTIVE_DEADLINE_SECS),

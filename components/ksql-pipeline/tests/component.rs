@@ -5,7 +5,7 @@
 mod support;
 
 use kafka_stack::helm::RELEASE_TYPE;
-use ksql_pipeline::applier_job::{BACKOFF_LIMIT, RUN_AS, applier_name};
+use ksql_pipeline::applier_job::{ACTIVE_DEADLINE_SECS, BACKOFF_LIMIT, RUN_AS, applier_name};
 use ksql_pipeline::{
     PipelineSettings, StatementFile, ValueFormat, pipeline_statements, pipeline_topics,
 };
@@ -87,6 +87,16 @@ async fn the_config_map_holds_exactly_the_statements_in_order_and_the_job_applie
         Some("kafka")
     );
     assert_eq!(job.input("spec/backoffLimit"), Some(json!(BACKOFF_LIMIT)));
+    assert_eq!(
+        job.input("spec/activeDeadlineSeconds"),
+        Some(json!(ACTIVE_DEADLINE_SECS))
+    );
+    // The provider waits for the Job as long as it may run, not its 10-minute default.
+    let annotations = job.input("metadata/annotations").unwrap();
+    assert_eq!(
+        annotations["pulumi.com/timeoutSeconds"],
+        ACTIVE_DEADLINE_SECS.to_string()
+    );
 
     let pod = job.input("spec/template/spec").unwrap();
     assert_eq!(pod["restartPolicy"], "Never");
