@@ -154,13 +154,20 @@ impl KsqlPipeline {
 
         let scope = ComponentScope::new(ctx, "pipeline", "KsqlPipeline", name, options);
 
+        // KafkaStack's namespace exists once its `Kafka` resource does: the ConfigMap takes
+        // the namespace from an output that depends on it.
+        let namespace_ready = kafka.bootstrap_servers.map({
+            let namespace = namespace.clone();
+            move |_| namespace
+        });
         let config_map = scope.kubernetes(
             provider,
             &Manifest::new(statements_config_map(
                 &job_name,
                 &namespace,
                 &statements_json,
-            )),
+            ))
+            .with_output("/metadata/namespace", namespace_ready),
         );
         // The container names ksqlDB's URL, an output: the typed Job is built with an empty
         // server and its containers are laid over once the URL is known (which also makes

@@ -128,7 +128,10 @@ async fn the_config_map_holds_exactly_the_statements_in_order_and_the_job_applie
     );
     assert_eq!(container["volumeMounts"][0]["mountPath"], "/etc/pipeline");
 
-    // After the ConfigMap, and after ksqlDB's Service through the URL in its arguments.
+    // The ConfigMap comes after Kafka's namespace (through the `Kafka` resource), the Job
+    // after the ConfigMap and after ksqlDB's Service through the URL in its arguments.
+    let kafka_cluster = one(regs, "kubernetes:kafka.strimzi.io/v1:Kafka", "kafka-");
+    assert!(config_map.dependencies.contains(&kafka_cluster.urn));
     assert!(job.dependencies.contains(&config_map.urn));
     assert!(
         job.dependencies.contains(&ksqldb.urn),
@@ -201,16 +204,17 @@ async fn every_connector_lives_in_kafkas_namespace_on_the_connect_cluster_after_
     let operator = one(regs, RELEASE_TYPE, "kafka-");
     let pipeline_urn = &one(regs, COMPONENT, "pipeline").urn;
     let connectors = of_type(regs, CONNECTOR);
-    let names: Vec<String> = connectors
+    let mut names: Vec<String> = connectors
         .iter()
         .map(|c| c.input_str("metadata/name").unwrap())
         .collect();
+    names.sort_unstable();
     assert_eq!(
         names,
         [
-            "watched-segments-jdbc-sink",
+            "ad-impressions-hourly-jdbc-sink",
             "royalties-daily-jdbc-sink",
-            "ad-impressions-hourly-jdbc-sink"
+            "watched-segments-jdbc-sink"
         ]
     );
     for connector in connectors {
@@ -361,11 +365,12 @@ async fn a_preview_registers_the_same_objects() {
     )
     .await;
     run.result.unwrap();
-    let kinds: Vec<&str> = children(&run.registrations)
+    let mut kinds: Vec<&str> = children(&run.registrations)
         .iter()
         .map(|r| r.type_token.as_str())
         .collect();
-    assert_eq!(kinds, [CONFIG_MAP, JOB, CONNECTOR, CONNECTOR, CONNECTOR]);
+    kinds.sort_unstable();
+    assert_eq!(kinds, [JOB, CONFIG_MAP, CONNECTOR, CONNECTOR, CONNECTOR]);
     let job = one(&run.registrations, JOB, "pipeline-");
     assert!(
         job.input_str("metadata/name").is_some(),
