@@ -6,7 +6,9 @@
 # (Debian) pinned to CPU 0, the broker's JVM on CPU 0 as well. For single requests and for
 # batches of BENCH_BATCH_SIZE heartbeats: first the null sink (parse, validate, 202, no Kafka:
 # the ceiling), then Kafka (202 after acks=all). Prints requests/s, heartbeats/s, p50/p99
-# latency, non-2xx answers, and the API process's CPU use (100% = its one core busy).
+# latency, non-2xx answers, the API process's CPU use (100% = its one core busy) and
+# heartbeats per API CPU-second (heartbeats/s divided by that use: the fair comparison when the
+# load generator, not the API, was the limit, as on a machine shared with other work).
 #
 # Environment: BENCH_SECONDS (default 15), BENCH_CONNECTIONS (default 1000: devices are many, each with one request in flight),
 # BENCH_BATCH_SIZE (default 100). Needs scripts/dataplane/install.sh to have run.
@@ -81,19 +83,22 @@ load() {
         -s "$root/bench/ingest.lua" "http://127.0.0.1:$port")"
     local rps p50 p99 non2xx cpu
     cpu="$(awk -v a="$cpu_before" -v b="$(api_cpu_ticks)" -v hz="$(getconf CLK_TCK)" -v s="$seconds" \
-        'BEGIN {printf "%.0f%%", (b - a) / hz / s * 100}')"
+        'BEGIN {printf "%.2f", (b - a) / hz / s}')"
     rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
     p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
     p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
     non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-    printf '%-22s %11.0f %13.0f %10s %10s %8s %8s\n' "$label" "$rps" \
-        "$(awk -v r="$rps" -v b="$batch" 'BEGIN {print r * b}')" "$p50" "$p99" "${non2xx:-0}" "$cpu"
+    printf '%-22s %11.0f %13.0f %10s %10s %8s %8.0f%% %14.0f\n' "$label" "$rps" \
+        "$(awk -v r="$rps" -v b="$batch" 'BEGIN {print r * b}')" "$p50" "$p99" "${non2xx:-0}" \
+        "$(awk -v c="$cpu" 'BEGIN {print c * 100}')" \
+        "$(awk -v r="$rps" -v b="$batch" -v c="$cpu" 'BEGIN {print r * b / c}')"
 }
 # The API process's CPU time so far, in clock ticks (user + system, all its threads).
 api_cpu_ticks() { awk '{print $14 + $15}' "/proc/$api_pid/stat"; }
 
 echo "ingest-api benchmark: ${seconds}s per run, $connections connections, wrk on CPU 0, API on CPU 1"
-printf '%-22s %11s %13s %10s %10s %8s %8s\n' "run" "requests/s" "heartbeats/s" "p50" "p99" "non-2xx" "API CPU"
+printf '%-22s %11s %13s %10s %10s %8s %9s %14s\n' "run" "requests/s" "heartbeats/s" "p50" "p99" \
+    "non-2xx" "API CPU" "hb/CPU-second"
 for sink in null kafka; do
     run_api "$sink"
     load "$sink single" 1
