@@ -15,7 +15,13 @@ start=$SECONDS
 build_stack_tools
 setup_pulumi_env
 prepare_stack "$stack" "$ROOT/out/$stack"
-rm -rf "$RENDER_DIR"
+# The Kubernetes provider writes a manifest only when it creates or updates an object, so the
+# render directory is kept between runs; when it has gone while the stack still has state, the
+# (offline, fake) stack is destroyed first so that every object is rendered again.
+if [ ! -d "$RENDER_DIR" ] && [ "$(resource_count "$stack")" -gt 0 ]; then
+    log "${RENDER_DIR#"$ROOT"/} is missing: destroying the offline stack to render everything again"
+    pulumi_op "$stack" destroy --yes --skip-preview >/dev/null
+fi
 log "pulumi up --stack $stack (local backend $PULUMI_BACKEND_URL)"
 pulumi_op "$stack" up --yes --skip-preview
 count=$(resource_count "$stack")
