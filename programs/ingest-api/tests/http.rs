@@ -112,17 +112,11 @@ async fn a_client_over_its_rate_gets_429_with_retry_after() {
 async fn probes_and_metrics_answer() {
     let api = Api::start(&[]).await;
     api.post("/v1/heartbeats", &heartbeat("v1", 5)).await;
-    let get = |path: &'static str| {
-        let url = format!("{}{path}", api.url);
-        async move {
-            let response = reqwest::get(url).await.unwrap();
-            (response.status().as_u16(), response.text().await.unwrap())
-        }
-    };
-    assert_eq!(get("/healthz").await.0, 200);
-    assert_eq!(get("/readyz").await.0, 200);
-    let (status, text) = get("/metrics").await;
-    assert_eq!(status, 200);
+    assert_eq!(api.get_status("/healthz").await, 200);
+    assert_eq!(api.get_status("/readyz").await, 200);
+    let response = reqwest::get(format!("{}/metrics", api.url)).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let text = response.text().await.unwrap();
     assert!(
         text.contains(r#"ingest_http_requests_total{route="/v1/heartbeats",status="202"} 1"#),
         "{text}"

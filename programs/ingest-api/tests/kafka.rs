@@ -153,6 +153,11 @@ async fn with_the_broker_down_requests_get_503_and_nothing_acknowledged_is_lost(
     let down: Vec<(u16, Vec<String>)> = down.into_iter().flatten().collect();
     assert!(down.iter().all(|(status, _)| *status == 503), "{down:?}");
     outcomes.extend(down);
+    assert_eq!(
+        api.get_status("/readyz").await,
+        503,
+        "not ready while Kafka is down"
+    );
     assert_busy_beyond_the_in_flight_bound(&kafka).await;
     // After: the broker is back and the same producer recovers.
     block_in_place(|| kafka.resume()).unwrap();
@@ -162,6 +167,7 @@ async fn with_the_broker_down_requests_get_503_and_nothing_acknowledged_is_lost(
     let after: Vec<(u16, Vec<String>)> = after.into_iter().flatten().collect();
     assert!(after.iter().all(|(status, _)| *status == 202), "{after:?}");
     outcomes.extend(after);
+    assert_eq!(api.get_status("/readyz").await, 200, "ready again");
     api.stop().await;
 
     let mut acknowledged = HashSet::new();

@@ -73,6 +73,12 @@ impl Api {
         self.task.await.unwrap().unwrap();
     }
 
+    /// The status of `GET path`.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        let response = reqwest::get(format!("{}{path}", self.url)).await.unwrap();
+        response.status().as_u16()
+    }
+
     /// POSTs `body` to `path` as `device`, returning the status and the JSON answer.
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let response = reqwest::Client::new()
