@@ -97,19 +97,16 @@ pub fn ingress(namespace: &str, hostname: &str) -> Ingress {
     }
 }
 
-/// The ALB's DNS name from the Ingress status; unknown until the controller has written it
-/// (always, when the provider renders manifests instead of applying them).
-pub fn load_balancer_hostname(ingress: &CustomResource) -> Output<String> {
+/// The ALB's DNS name from the Ingress status: `None` while the controller has not written it
+/// (always, when the provider renders manifests instead of applying them); unknown in a
+/// preview of a new Ingress.
+pub fn load_balancer_hostname(ingress: &CustomResource) -> Output<Option<String>> {
     ingress
         .output::<Option<IngressStatus>>("status")
-        .apply(|status| {
-            let hostname = status
+        .map(|status| {
+            status
                 .and_then(|s| s.load_balancer)
                 .and_then(|lb| lb.ingress)
-                .and_then(|entries| entries.into_iter().find_map(|entry| entry.hostname));
-            match hostname {
-                Some(hostname) => Output::new(hostname),
-                None => Output::unknown(),
-            }
+                .and_then(|entries| entries.into_iter().find_map(|entry| entry.hostname))
         })
 }

@@ -106,9 +106,9 @@ pub struct IngestServiceArgs<'a> {
 pub struct IngestService {
     /// The public URL devices post heartbeats to; depends on the Ingress.
     pub url: Output<String>,
-    /// The ALB's DNS name, from the Ingress status; unknown until the controller has
+    /// The ALB's DNS name, from the Ingress status; `None` until the controller has
     /// provisioned the ALB.
-    pub load_balancer_hostname: Output<String>,
+    pub load_balancer_hostname: Output<Option<String>>,
     /// The validated certificate's ARN.
     pub certificate_arn: Output<String>,
     /// The CNAME ACM checks (create it by hand when Cloudflare is not configured).
@@ -264,7 +264,9 @@ impl IngestService {
                 &scope,
                 "dns-public",
                 Output::new(hostname.clone()),
-                load_balancer_hostname.clone(),
+                // The record can only be made once the ALB exists.
+                load_balancer_hostname
+                    .apply(|hostname| hostname.map_or_else(Output::unknown, Output::new)),
                 zone.proxied(),
                 "ingest API (heartbeat-platform)",
             );

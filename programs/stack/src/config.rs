@@ -109,7 +109,8 @@ impl PlatformConfig {
         }
         let render_directory = config
             .get("kubernetesRenderDirectory")
-            .map(|v| v.text.clone());
+            .map(|v| v.text.clone())
+            .filter(|directory| !directory.is_empty());
 
         let (
             Some(load),

@@ -37,7 +37,7 @@ pub struct StackOutputs {
     /// The public URL devices post heartbeats to.
     pub ingest_url: Output<String>,
     /// The ingest load balancer's DNS name (unknown until the ALB exists).
-    pub ingest_load_balancer: Output<String>,
+    pub ingest_load_balancer: Output<Option<String>>,
 }
 
 /// The program: validate the configuration, then register the platform.
