@@ -13,7 +13,13 @@ cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo test"
+step "cargo test (the data-plane and real-CLI tests need scripts/dataplane/install.sh and tools/build-engine.sh; without them they say SKIPPED)"
 cargo test --workspace
+
+step "real-engine gates: preview, up, preview --expect-no-changes, destroy for dev and prod"
+bash tools/engine-gates.sh dev prod
+
+step "GitHub workflow lint"
+bash tools/lint-workflows.sh
 
 step "done"
