@@ -136,7 +136,8 @@ impl Heartbeat {
                 reason: format!("must be a number from 0 to {MAX_POSITION_SECS}"),
             });
         }
-        if self.event_time_ms < now_ms - MAX_AGE_MS || self.event_time_ms > now_ms + MAX_CLOCK_SKEW_MS
+        if self.event_time_ms < now_ms - MAX_AGE_MS
+            || self.event_time_ms > now_ms + MAX_CLOCK_SKEW_MS
         {
             return Err(FieldError {
                 field: "event_time_ms".into(),
@@ -211,9 +212,18 @@ mod tests {
             ("session_id", Box::new(|h| h.session_id = "x".repeat(65))),
             ("position_secs", Box::new(|h| h.position_secs = -1.0)),
             ("position_secs", Box::new(|h| h.position_secs = f64::NAN)),
-            ("event_time_ms", Box::new(|h| h.event_time_ms = NOW + MAX_CLOCK_SKEW_MS + 1)),
-            ("event_time_ms", Box::new(|h| h.event_time_ms = NOW - MAX_AGE_MS - 1)),
-            ("ad.campaign_id", Box::new(|h| h.ad.as_mut().unwrap().campaign_id = "é".into())),
+            (
+                "event_time_ms",
+                Box::new(|h| h.event_time_ms = NOW + MAX_CLOCK_SKEW_MS + 1),
+            ),
+            (
+                "event_time_ms",
+                Box::new(|h| h.event_time_ms = NOW - MAX_AGE_MS - 1),
+            ),
+            (
+                "ad.campaign_id",
+                Box::new(|h| h.ad.as_mut().unwrap().campaign_id = "é".into()),
+            ),
         ];
         for (field, breaks) in cases {
             let mut h = valid();
