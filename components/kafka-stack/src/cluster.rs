@@ -3,14 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::TopologySpreadConstraint;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 
 use crate::config::{KafkaConfig, NodeResources};
 use crate::strimzi::{
-    EntityOperatorSpec, EntityTopicOperator, EntityUserOperator, JvmOptions, Kafka,
+    CLUSTER_LABEL, EntityOperatorSpec, EntityTopicOperator, EntityUserOperator, JvmOptions, Kafka,
     KafkaAuthorization, KafkaClusterSpec, KafkaClusterTemplate, KafkaListener, KafkaNodePool,
-    KafkaNodePoolSpec, KafkaSpec, ListenerAuthentication, MetricsConfig, NodeRole,
-    PodDisruptionBudgetTemplate, Rack, Storage, cluster_labels,
+    KafkaNodePoolSpec, KafkaSpec, ListenerAuthentication, MetricsConfig, NodePoolTemplate,
+    NodeRole, POOL_LABEL, PodDisruptionBudgetTemplate, PodTemplate, Rack, Storage, cluster_labels,
 };
 
 /// The node label that holds a node's availability zone.
@@ -101,6 +103,19 @@ fn pool(
     disk_gib: u64,
     resources: &NodeResources,
 ) -> KafkaNodePool {
+    let spread = TopologySpreadConstraint {
+        max_skew: 1,
+        topology_key: ZONE_LABEL.into(),
+        when_unsatisfiable: "DoNotSchedule".into(),
+        label_selector: Some(LabelSelector {
+            match_labels: Some(BTreeMap::from([
+                (CLUSTER_LABEL.to_owned(), config.cluster_name.clone()),
+                (POOL_LABEL.to_owned(), name.to_owned()),
+            ])),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
     let mut pool = KafkaNodePool::new(
         name,
         KafkaNodePoolSpec {
@@ -112,6 +127,11 @@ fn pool(
                 xms: Some(resources.heap.clone()),
                 xmx: Some(resources.heap.clone()),
             }),
+            template: Some(NodePoolTemplate {
+                pod: PodTemplate {
+                    topology_spread_constraints: vec![spread],
+                },
+            }),
         },
     );
     pool.metadata.namespace = Some(config.namespace.clone());
@@ -119,7 +139,8 @@ fn pool(
     pool
 }
 
-/// The node pools: 3 controllers, and `brokers` brokers with `broker_disk_gib` each.
+/// The node pools: 3 controllers, and `brokers` brokers with `broker_disk_gib` each; each
+/// pool's pods spread evenly over the zones (at most one more in any zone).
 pub fn node_pools(config: &KafkaConfig, brokers: u32, broker_disk_gib: u64) -> [KafkaNodePool; 2] {
     [
         pool(

@@ -165,6 +165,15 @@ async fn prod_sizes_follow_the_capacity_model() {
         "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
         "brokers",
     );
+    let spread = brokers
+        .input("spec/template/pod/topologySpreadConstraints/0")
+        .unwrap();
+    assert_eq!(spread["topologyKey"], "topology.kubernetes.io/zone");
+    assert_eq!(spread["whenUnsatisfiable"], "DoNotSchedule");
+    assert_eq!(
+        spread["labelSelector"]["matchLabels"]["strimzi.io/pool-name"],
+        "brokers"
+    );
     assert_eq!(
         brokers.input_str("spec/storage/volumes/0/class").as_deref(),
         Some("gp3")

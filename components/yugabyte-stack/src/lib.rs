@@ -95,8 +95,8 @@ pub struct YugabyteStack {
     pub ysql_endpoints: Vec<String>,
     /// The first zone's YSQL `host:port`.
     pub ysql_endpoint: String,
-    /// `jdbc:postgresql://<every zone>/<database>`, for clients that fail over between hosts;
-    /// available once the migration Job has run.
+    /// `jdbc:postgresql://<every zone>/<database>` (with `?sslmode=require` under TLS), for
+    /// clients that fail over between hosts; available once the migration Job has run.
     pub jdbc_url: Output<String>,
     /// The application database.
     pub database: String,
@@ -239,8 +239,13 @@ impl YugabyteStack {
             )),
             job_options,
         );
+        let tls = if config.tls.enabled {
+            "?sslmode=require"
+        } else {
+            ""
+        };
         let jdbc_url = format!(
-            "jdbc:postgresql://{}/{}",
+            "jdbc:postgresql://{}/{}{tls}",
             ysql_endpoints.join(","),
             config.database
         );

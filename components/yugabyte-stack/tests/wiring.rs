@@ -292,6 +292,13 @@ async fn credentials_are_secrets_and_the_job_runs_after_the_database() {
         .unwrap();
     let outputs = stack.registered_outputs.clone().unwrap();
     assert_eq!(outputs["database"], "heartbeat");
+    let jdbc_url = wire::decode(&outputs["jdbcUrl"]).0.unwrap();
+    assert_eq!(
+        jdbc_url,
+        "jdbc:postgresql://yb-tservers.yugabyte-eu-west-1a.svc.cluster.local:5433,\
+         yb-tservers.yugabyte-eu-west-1b.svc.cluster.local:5433,\
+         yb-tservers.yugabyte-eu-west-1c.svc.cluster.local:5433/heartbeat?sslmode=require"
+    );
     assert_eq!(outputs["credentialsSecret"], "yugabyte-app");
     assert_eq!(
         outputs["ysqlEndpoint"],

@@ -24,7 +24,10 @@ pub use kafka::{
     EntityOperatorSpec, EntityTopicOperator, EntityUserOperator, Kafka, KafkaAuthorization,
     KafkaClusterSpec, KafkaClusterTemplate, KafkaListener, KafkaSpec, ListenerAuthentication,
 };
-pub use node_pool::{KafkaNodePool, KafkaNodePoolSpec, NodeRole, Storage, StorageVolume};
+pub use node_pool::{
+    KafkaNodePool, KafkaNodePoolSpec, NodePoolTemplate, NodeRole, POOL_LABEL, PodTemplate, Storage,
+    StorageVolume,
+};
 pub use topic::{KafkaTopic, KafkaTopicSpec};
 pub use user::{AclOperation, AclResource, AclRule, KafkaUser, KafkaUserSpec, UserAuthorization};
 

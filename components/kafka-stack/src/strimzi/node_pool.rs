@@ -1,6 +1,6 @@
 //! The `KafkaNodePool` resource: a set of KRaft nodes with the same roles, storage and size.
 
-use k8s_openapi::api::core::v1::ResourceRequirements;
+use k8s_openapi::api::core::v1::{ResourceRequirements, TopologySpreadConstraint};
 use kube::CustomResource;
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +29,28 @@ pub struct KafkaNodePoolSpec {
     /// JVM heap.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jvm_options: Option<JvmOptions>,
+    /// Templates of the generated pods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<NodePoolTemplate>,
 }
+
+/// `KafkaNodePool.spec.template`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodePoolTemplate {
+    /// The pods.
+    pub pod: PodTemplate,
+}
+
+/// `template.pod`: how the pool's pods are scheduled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodTemplate {
+    /// Spread over zones (and nodes).
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
+}
+
+/// The label Strimzi puts on every pod of a node pool.
+pub const POOL_LABEL: &str = "strimzi.io/pool-name";
 
 /// A KRaft role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
