@@ -205,7 +205,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut Heartbeat)>)> = vec![
+        type BreaksARule = Box<dyn Fn(&mut Heartbeat)>;
+        let cases: Vec<(&str, BreaksARule)> = vec![
             ("event_id", Box::new(|h| h.event_id = "short".into())),
             ("viewer_id", Box::new(|h| h.viewer_id = String::new())),
             ("video_id", Box::new(|h| h.video_id = "a b".into())),

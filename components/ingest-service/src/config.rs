@@ -1,8 +1,8 @@
 //! Config section `heartbeat-platform:ingest`, with its defaults and validation.
 
-use kafka_stack::OperatorInstall;
 use platform_core::Problems;
 use platform_core::capacity::Sizing;
+use platform_core::helm::OperatorInstall;
 use serde::{Deserialize, Serialize};
 
 /// The TLS policy family the load balancer must use: TLS 1.3, with TLS 1.2 as the floor.
@@ -146,7 +146,7 @@ impl IngestConfig {
             "use a DNS host name such as ingest.example.com",
         );
         problems.check(
-            is_dns_label(&self.api_keys_secret),
+            is_host_label(&self.api_keys_secret),
             "apiKeysSecret",
             &self.api_keys_secret,
             "use a Kubernetes object name: lower-case letters, digits and '-'",
@@ -185,7 +185,8 @@ impl IngestConfig {
     }
 }
 
-fn is_dns_label(name: &str) -> bool {
+/// An RFC 1123 label (may start with a digit, unlike a Kubernetes object name).
+fn is_host_label(name: &str) -> bool {
     (1..=63).contains(&name.len())
         && name
             .chars()
@@ -195,7 +196,7 @@ fn is_dns_label(name: &str) -> bool {
 }
 
 fn is_host_name(name: &str) -> bool {
-    name.len() <= 253 && name.contains('.') && name.split('.').all(is_dns_label)
+    name.len() <= 253 && name.contains('.') && name.split('.').all(is_host_label)
 }
 
 fn is_quantity(value: &str) -> bool {

@@ -68,8 +68,8 @@ pub use controller::ControllerSite;
 pub use secrets::{API_KEYS_KEY, CLOUDFLARE_TOKEN_KEY, IngestSecrets};
 pub use workload::KafkaAccess;
 
-use kafka_stack::OperatorInstall;
 use platform_core::capacity::Sizing;
+use platform_core::helm::OperatorInstall;
 use platform_core::kubernetes::Manifest;
 use platform_core::{ComponentScope, Problems};
 use pulumi_runtime::{AsResource, Context, Output, ProviderResource, ResourceOptions};

@@ -4,6 +4,8 @@ use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use platform_core::Problems;
 use platform_core::capacity::Sizing;
+pub use platform_core::helm::OperatorInstall;
+use platform_core::kubernetes::is_dns_label;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -148,18 +150,6 @@ impl Default for ConnectConfig {
             resources: NodeResources::new("1", "4Gi", "2g"),
         }
     }
-}
-
-/// How an operator gets onto the cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum OperatorInstall {
-    /// This stack installs it as a Helm release (real deploys).
-    #[default]
-    HelmRelease,
-    /// It is already on the cluster (installed by a platform team), or there is no cluster:
-    /// the kubernetes provider's render-to-directory mode cannot run a Helm release.
-    Preinstalled,
 }
 
 /// How the HTTP services (Schema Registry, ksqlDB, Kafka UI) are reachable.
@@ -328,14 +318,4 @@ impl KafkaConfig {
             }
         }
     }
-}
-
-/// Whether `value` is a Kubernetes DNS label (RFC 1123, starting with a letter).
-pub fn is_dns_label(value: &str) -> bool {
-    (1..=63).contains(&value.len())
-        && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && !value.ends_with('-')
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

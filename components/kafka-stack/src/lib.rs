@@ -62,7 +62,6 @@
 pub mod cluster;
 pub mod config;
 pub mod connect;
-pub mod helm;
 pub mod services;
 pub mod strimzi;
 pub mod topics;
@@ -70,10 +69,10 @@ pub mod users;
 pub mod versions;
 pub mod workload;
 
-use k8s_openapi::api::core::v1::Namespace;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use platform_core::capacity::Sizing;
+use platform_core::helm;
 use platform_core::kubernetes::Manifest;
+use platform_core::kubernetes::namespace;
 use platform_core::{ComponentScope, Problems};
 use pulumi_runtime::{
     AsResource, Context, CustomResource, Output, ProviderResource, ResourceOptions,
@@ -140,16 +139,6 @@ pub struct KafkaStack {
 /// A value that becomes available once `resource` is registered (and depends on it).
 fn after(resource: &impl AsResource, value: String) -> Output<String> {
     resource.urn().map(move |_| value)
-}
-
-fn namespace(name: &str) -> Namespace {
-    Namespace {
-        metadata: ObjectMeta {
-            name: Some(name.to_owned()),
-            ..Default::default()
-        },
-        ..Default::default()
-    }
 }
 
 impl KafkaStack {

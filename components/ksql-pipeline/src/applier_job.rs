@@ -5,16 +5,15 @@
 //! Job (nothing re-runs), a changed one gets a new ConfigMap and a new Job that applies it.
 
 use std::collections::BTreeMap;
-use std::hash::Hasher;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, KeyToPath, PodSecurityContext,
-    PodSpec, PodTemplateSpec, ResourceRequirements, SeccompProfile, SecurityContext, Volume,
-    VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, KeyToPath, PodSecurityContext, PodSpec,
+    PodTemplateSpec, ResourceRequirements, SeccompProfile, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use platform_core::kubernetes::{content_digest, restricted_security_context};
 
 /// The directory the statements file is mounted at.
 pub const STATEMENTS_DIR: &str = "/etc/pipeline";
@@ -36,9 +35,7 @@ pub const AWAIT_TIMEOUT_ANNOTATION: &str = "pulumi.com/timeoutSeconds";
 /// specification, so the digest (and the Job's name) is stable across Rust releases, which
 /// `std`'s `DefaultHasher` does not promise.
 pub fn statements_digest(statements_json: &str) -> String {
-    let mut hasher = fnv::FnvHasher::default();
-    hasher.write(statements_json.as_bytes());
-    format!("{:016x}", hasher.finish())
+    content_digest([statements_json])
 }
 
 /// The name of the ConfigMap and Job for this statements file: `<prefix>-<digest>`.
@@ -98,18 +95,7 @@ pub fn applier_container(image: &str, ksqldb_url: &str) -> Container {
             limits: Some(BTreeMap::from([("memory".to_owned(), quantity("64Mi"))])),
             ..ResourceRequirements::default()
         }),
-        security_context: Some(SecurityContext {
-            run_as_non_root: Some(true),
-            run_as_user: Some(RUN_AS),
-            run_as_group: Some(RUN_AS),
-            read_only_root_filesystem: Some(true),
-            allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".into()]),
-                add: None,
-            }),
-            ..SecurityContext::default()
-        }),
+        security_context: Some(restricted_security_context(Some(RUN_AS), true)),
         volume_mounts: Some(vec![VolumeMount {
             name: "statements".into(),
             mount_path: STATEMENTS_DIR.into(),

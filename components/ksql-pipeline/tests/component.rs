@@ -4,12 +4,12 @@
 
 mod support;
 
-use kafka_stack::helm::RELEASE_TYPE;
 use ksql_pipeline::applier_job::{ACTIVE_DEADLINE_SECS, BACKOFF_LIMIT, RUN_AS, applier_name};
 use ksql_pipeline::{
     PipelineSettings, StatementFile, ValueFormat, pipeline_statements, pipeline_topics,
 };
 use mock_engine::{Mode, Registration};
+use platform_core::helm::RELEASE_TYPE;
 use pulumi_runtime::wire;
 use serde_json::{Value, json};
 use support::{CONFIG_MAP, CONNECTOR, Database, JOB, PASSWORD, of_type, one, synth};

@@ -8,10 +8,22 @@
 //! cluster (pulumi/pulumi-kubernetes#1716 is the open request to render Releases).
 
 use pulumi_runtime::{CustomResource, ProviderResource, ResourceOptions};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use platform_core::ComponentScope;
+use crate::ComponentScope;
+
+/// How an operator gets onto the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OperatorInstall {
+    /// This stack installs it as a Helm release (real deploys).
+    #[default]
+    HelmRelease,
+    /// It is already on the cluster (installed by a platform team), or there is no cluster:
+    /// the kubernetes provider's render-to-directory mode cannot run a Helm release.
+    Preinstalled,
+}
 
 /// The Pulumi type token of a Helm release.
 pub const RELEASE_TYPE: &str = "kubernetes:helm.sh/v3:Release";

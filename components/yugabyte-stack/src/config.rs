@@ -1,9 +1,9 @@
 //! Config section `heartbeat-platform:yugabyte`, its defaults and its checks.
 
-use kafka_stack::OperatorInstall;
-use kafka_stack::config::is_dns_label;
 use platform_core::Problems;
 use platform_core::capacity::Sizing;
+use platform_core::helm::OperatorInstall;
+use platform_core::kubernetes::is_dns_label;
 use serde::{Deserialize, Serialize};
 
 /// Config section `heartbeat-platform:yugabyte`.

@@ -38,12 +38,11 @@ pub mod migration;
 pub mod placement;
 pub mod versions;
 
-use k8s_openapi::api::core::v1::Namespace;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use kafka_stack::OperatorInstall;
-use kafka_stack::helm::{ChartSource, ReleaseInputs, register_release};
 use platform_core::capacity::Sizing;
+use platform_core::helm::OperatorInstall;
+use platform_core::helm::{ChartSource, ReleaseInputs, register_release};
 use platform_core::kubernetes::Manifest;
+use platform_core::kubernetes::namespace;
 use platform_core::{ComponentScope, Problems};
 use pulumi_runtime::{AsResource, Context, Output, ProviderResource, ResourceOptions};
 use serde::Serialize;
@@ -107,16 +106,6 @@ pub struct YugabyteStack {
     /// The password as a Kafka Connect config-provider reference,
     /// `${secrets:<namespace>/<secret>:password}`.
     pub password_reference: String,
-}
-
-fn namespace(name: &str) -> Namespace {
-    Namespace {
-        metadata: ObjectMeta {
-            name: Some(name.to_owned()),
-            ..Default::default()
-        },
-        ..Default::default()
-    }
 }
 
 impl YugabyteStack {

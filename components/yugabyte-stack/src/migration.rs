@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec,
-    Secret, SecretKeySelector, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, PodSpec, PodTemplateSpec, Secret, Volume,
+    VolumeMount,
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use platform_core::kubernetes::Manifest;
+use platform_core::kubernetes::{content_digest, env_from_secret};
 use pulumi_runtime::Output;
 
 use crate::SecretReader;
@@ -64,21 +65,6 @@ pub fn migrations_config_map(name: &str, namespace: &str, migrations: &[String])
     }
 }
 
-fn from_secret(name: &str, secret: &str, key: &str) -> EnvVar {
-    EnvVar {
-        name: name.into(),
-        value_from: Some(EnvVarSource {
-            secret_key_ref: Some(SecretKeySelector {
-                name: secret.into(),
-                key: key.into(),
-                optional: None,
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
 fn plain(name: &str, value: impl Into<String>) -> EnvVar {
     EnvVar {
         name: name.into(),
@@ -115,8 +101,8 @@ pub fn job(config: &YugabyteConfig, inputs: &JobInputs<'_>) -> Job {
         ),
         plain("DATABASE", &config.database),
         plain("APP_USER", &config.app_user),
-        from_secret("ADMIN_PASSWORD", inputs.admin_secret, "password"),
-        from_secret("APP_PASSWORD", inputs.app_secret, "password"),
+        env_from_secret("ADMIN_PASSWORD", inputs.admin_secret, "password"),
+        env_from_secret("APP_PASSWORD", inputs.app_secret, "password"),
     ];
     Job {
         metadata: meta(inputs.name, &config.namespace),
@@ -163,14 +149,7 @@ pub fn job(config: &YugabyteConfig, inputs: &JobInputs<'_>) -> Job {
 /// A short, stable digest of the script and migrations (64-bit FNV-1a, hex): the Job's name
 /// carries it, so changed migrations make a new Job that runs them.
 pub fn digest(migrations: &[String]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for text in std::iter::once(MIGRATE_SCRIPT).chain(migrations.iter().map(String::as_str)) {
-        for byte in text.bytes().chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{:08x}", hash >> 32)
+    content_digest(std::iter::once(MIGRATE_SCRIPT).chain(migrations.iter().map(String::as_str)))
 }
 
 /// A Role that may read only Secret `secret`, bound to `readers`.
