@@ -46,8 +46,10 @@ prepare_stack() {
     local render=${workdir#"$ROOT"/}/manifests
     (
         cd "$ROOT"
-        pulumi config set --secret heartbeat-platform:databasePassword "offline-synth-local-only" \
-            --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
+        for key in databasePassword databaseAdminPassword; do
+            pulumi config set --secret "heartbeat-platform:$key" "offline-synth-local-only-$key" \
+                --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
+        done
         pulumi config set heartbeat-platform:kubernetesRenderDirectory "$render" \
             --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
     )

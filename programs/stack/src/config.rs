@@ -23,6 +23,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "pipeline",
     "ingest",
     "databasePassword",
+    "databaseAdminPassword",
     "kubernetesRenderDirectory",
     "ingestApiKeys",
     "cloudflareApiToken",
@@ -51,6 +52,8 @@ pub struct PlatformConfig {
     pub ingest: IngestConfig,
     /// `heartbeat-platform:databasePassword` (secret): the application database password.
     pub database_password: Output<String>,
+    /// `heartbeat-platform:databaseAdminPassword` (secret): the database superuser password.
+    pub database_admin_password: Output<String>,
     /// `heartbeat-platform:kubernetesRenderDirectory`: when set, Kubernetes objects are written
     /// there as YAML instead of applied to a cluster (the offline synth).
     pub render_directory: Option<String>,
@@ -90,23 +93,18 @@ impl PlatformConfig {
         let pipeline: Option<PipelineSettings> =
             section(config, NAMESPACE, "pipeline", &mut problems);
         let ingest: Option<IngestConfig> = section(config, NAMESPACE, "ingest", &mut problems);
-        let database_password = config.get("databasePassword").map(|value| {
-            if !value.secret {
-                problems.add(
-                    &format!("{NAMESPACE}:databasePassword"),
-                    "(plain text)",
-                    "store it as a secret: pulumi config set --secret databasePassword <value>",
-                );
-            }
-            Output::secret(value.text.clone())
-        });
-        if database_password.is_none() {
-            problems.add(
-                &format!("{NAMESPACE}:databasePassword"),
-                "(unset)",
-                "set the application database password as a secret: pulumi config set --secret databasePassword <value>",
-            );
-        }
+        let database_password = required_secret(
+            config,
+            "databasePassword",
+            "the application database password",
+            &mut problems,
+        );
+        let database_admin_password = required_secret(
+            config,
+            "databaseAdminPassword",
+            "the database superuser password (used only by the migration Job)",
+            &mut problems,
+        );
         let render_directory = config
             .get("kubernetesRenderDirectory")
             .map(|v| v.text.clone())
@@ -149,9 +147,10 @@ impl PlatformConfig {
                 format!("{error:#}"),
             );
         }
-        let (Some(region), Some(database_password), Ok(())) = (
+        let (Some(region), Some(database_password), Some(database_admin_password), Ok(())) = (
             region,
             database_password,
+            database_admin_password,
             problems.list().is_empty().then_some(()).ok_or(()),
         ) else {
             return Err(problems.into_result().expect_err("problems were recorded"));
@@ -167,7 +166,30 @@ impl PlatformConfig {
             pipeline,
             ingest,
             database_password,
+            database_admin_password,
             render_directory,
         })
+    }
+}
+
+/// Reads secret `key`, which must be set and set as a secret; records a problem otherwise.
+fn required_secret(
+    config: &Config,
+    key: &str,
+    what: &str,
+    problems: &mut Problems,
+) -> Option<Output<String>> {
+    let full = format!("{NAMESPACE}:{key}");
+    let fix = format!("set {what} as a secret: pulumi config set --secret {key} <value>");
+    match config.get(key) {
+        None => {
+            problems.add(&full, "(unset)", fix);
+            None
+        }
+        Some(value) if !value.secret => {
+            problems.add(&full, "(plain text)", fix);
+            None
+        }
+        Some(value) => Some(Output::secret(value.text.clone())),
     }
 }

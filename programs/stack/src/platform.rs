@@ -94,7 +94,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             sizing: &config.sizing,
             zones,
             config: &yugabyte_config,
-            admin_password: config.database_password.clone(),
+            admin_password: config.database_admin_password.clone(),
             app_password: config.database_password.clone(),
             credential_readers: vec![SecretReader {
                 namespace: kafka.namespace.clone(),

@@ -208,7 +208,7 @@ async fn the_binary_exits_non_zero_listing_every_problem_and_registers_nothing()
                 .env("PULUMI_CONFIG", serde_json::to_string(&config).unwrap())
                 .env(
                     "PULUMI_CONFIG_SECRET_KEYS",
-                    r#"["heartbeat-platform:databasePassword"]"#,
+                    serde_json::to_string(support::SECRET_KEYS).unwrap(),
                 )
                 .output()
                 .unwrap()

@@ -25,12 +25,17 @@ pub fn stack_config(stack: &str) -> BTreeMap<String, String> {
             (k.as_str().unwrap().to_owned(), text)
         })
         .collect();
-    config.insert(
-        "heartbeat-platform:databasePassword".into(),
-        "s3cret-from-config".into(),
-    );
+    for key in SECRET_KEYS {
+        config.insert(key.to_string(), format!("s3cret-for-{key}"));
+    }
     config
 }
+
+/// The secret config keys the shipped stacks need (set with `pulumi config set --secret`).
+pub const SECRET_KEYS: &[&str] = &[
+    "heartbeat-platform:databasePassword",
+    "heartbeat-platform:databaseAdminPassword",
+];
 
 /// Runs the stack program against a mock engine; returns the engine and the run's result.
 pub async fn run(
@@ -60,7 +65,7 @@ pub async fn run(
     let mut settings = engine.settings("heartbeat-platform", "test", &pairs);
     settings
         .secret_keys
-        .insert("heartbeat-platform:databasePassword".into());
+        .extend(SECRET_KEYS.iter().map(|key| key.to_string()));
     let result = pulumi_runtime::run(settings, heartbeat_stack::program).await;
     (engine, result)
 }
