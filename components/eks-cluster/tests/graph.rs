@@ -1,6 +1,7 @@
 //! The EksCluster component's resource graph, on a Network, registered against the mock
 //! engine for a dev-sized and a prod-sized configuration.
 
+use mock_engine::query::{of_type, one};
 use std::collections::BTreeSet;
 
 use eks_cluster::{
@@ -118,16 +119,6 @@ async fn graph(stack: Stack) -> Vec<Registration> {
     let (registrations, result) = synth(stack, Mode::Update).await;
     result.unwrap();
     registrations
-}
-
-fn of_type<'a>(regs: &'a [Registration], token: &str) -> Vec<&'a Registration> {
-    regs.iter().filter(|r| r.type_token == token).collect()
-}
-
-fn one<'a>(regs: &'a [Registration], token: &str) -> &'a Registration {
-    let found = of_type(regs, token);
-    assert_eq!(found.len(), 1, "{token}");
-    found[0]
 }
 
 fn named<'a>(regs: &'a [Registration], name: &str) -> &'a Registration {

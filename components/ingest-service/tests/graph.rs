@@ -238,11 +238,7 @@ async fn no_secret_is_sent_in_plain_text() {
         Some(CLOUDFLARE_TOKEN)
     );
     for registration in &registrations {
-        let mut plain = Vec::new();
-        for value in registration.inputs.values() {
-            plain_strings(value, &mut plain);
-        }
-        for text in plain {
+        for text in registration.inputs.values().flat_map(plain_strings) {
             assert!(
                 !text.contains(API_KEYS) && !text.contains(CLOUDFLARE_TOKEN),
                 "{} has a secret in plain text",

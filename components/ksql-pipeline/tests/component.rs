@@ -8,6 +8,7 @@ use ksql_pipeline::applier_job::{ACTIVE_DEADLINE_SECS, BACKOFF_LIMIT, RUN_AS, ap
 use ksql_pipeline::{
     PipelineSettings, StatementFile, ValueFormat, pipeline_statements, pipeline_topics,
 };
+use mock_engine::query::plain_strings;
 use mock_engine::{Mode, Registration};
 use platform_core::helm::RELEASE_TYPE;
 use pulumi_runtime::wire;
@@ -264,18 +265,6 @@ async fn every_connector_lives_in_kafkas_namespace_on_the_connect_cluster_after_
     }
 }
 
-/// Every string in a wire value outside secret wrappers.
-fn plain_strings<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
-    match value {
-        Value::Object(map)
-            if map.get(wire::SIGNATURE_KEY) == Some(&json!(wire::SECRET_SIGNATURE)) => {}
-        Value::Object(map) => map.values().for_each(|v| plain_strings(v, found)),
-        Value::Array(items) => items.iter().for_each(|v| plain_strings(v, found)),
-        Value::String(s) => found.push(s),
-        _ => {}
-    }
-}
-
 #[tokio::test]
 async fn no_plain_text_password_anywhere_in_the_inputs() {
     let run = synth(
@@ -287,8 +276,7 @@ async fn no_plain_text_password_anywhere_in_the_inputs() {
     run.result.unwrap();
     for registration in &run.registrations {
         let inputs = Value::Object(registration.inputs.clone());
-        let mut strings = Vec::new();
-        plain_strings(&inputs, &mut strings);
+        let strings = plain_strings(&inputs);
         assert!(
             strings.iter().all(|s| !s.contains(PASSWORD)),
             "{} carries the password in plain text",

@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod query;
 mod record;
 mod server;
 

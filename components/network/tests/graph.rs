@@ -2,6 +2,7 @@
 //! (2 zones, one NAT gateway) and a prod-sized (3 zones, NAT per zone, endpoints, flow logs)
 //! configuration.
 
+use mock_engine::query::of_type;
 use std::collections::BTreeSet;
 
 use mock_engine::{MockEngine, Mode, Registration};
@@ -70,10 +71,6 @@ async fn graph(config: NetworkConfig) -> Vec<Registration> {
     let (registrations, result) = synth(config, Mode::Update).await;
     result.unwrap();
     registrations
-}
-
-fn of_type<'a>(regs: &'a [Registration], token: &str) -> Vec<&'a Registration> {
-    regs.iter().filter(|r| r.type_token == token).collect()
 }
 
 fn by_id<'a>(regs: &'a [Registration], id: &str) -> &'a Registration {

@@ -4,7 +4,8 @@
 mod support;
 
 use mock_engine::Mode;
-use support::{one, run, stack_config};
+use mock_engine::query::one;
+use support::{run, stack_config};
 
 const COMPONENTS: &[&str] = &[
     "heartbeat:network:Network",

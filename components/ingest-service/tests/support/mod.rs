@@ -9,13 +9,14 @@ use ingest_service::{
     IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
 };
 use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
+pub use mock_engine::query::{named, of_type, one, plain_strings};
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing};
 use platform_core::kubernetes::{ClusterAccess, register_provider};
 use platform_core::stack_config::NAMESPACE;
 use pulumi_runtime::{Output, ResourceOptions};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 /// The device API keys file the tests configure as a secret.
 pub const API_KEYS: &str = "device-1 0123456789abcdef0123456789abcdef";
@@ -220,48 +221,4 @@ pub async fn registrations(scenario: Scenario) -> Vec<Registration> {
     let synth = synth(scenario).await;
     synth.result.expect("the program succeeds");
     synth.registrations
-}
-
-/// The registrations of a type token.
-pub fn of_type<'a>(registrations: &'a [Registration], token: &str) -> Vec<&'a Registration> {
-    registrations
-        .iter()
-        .filter(|r| r.type_token == token)
-        .collect()
-}
-
-/// The one registration of `token`.
-pub fn one<'a>(registrations: &'a [Registration], token: &str) -> &'a Registration {
-    let found = of_type(registrations, token);
-    assert_eq!(found.len(), 1, "{token}: {} found", found.len());
-    found[0]
-}
-
-/// The one registration of `token` whose `metadata.name` is `name`.
-pub fn named<'a>(registrations: &'a [Registration], token: &str, name: &str) -> &'a Registration {
-    let found: Vec<_> = of_type(registrations, token)
-        .into_iter()
-        .filter(|r| r.input_str("metadata/name").as_deref() == Some(name))
-        .collect();
-    assert_eq!(found.len(), 1, "{token} {name}: {} found", found.len());
-    found[0]
-}
-
-/// Every string in a wire value that is not inside a secret wrapper.
-pub fn plain_strings(value: &Value, found: &mut Vec<String>) {
-    match value {
-        Value::String(text) => found.push(text.clone()),
-        Value::Array(items) => items.iter().for_each(|v| plain_strings(v, found)),
-        Value::Object(map) => {
-            if map
-                .get(pulumi_runtime::wire::SIGNATURE_KEY)
-                .and_then(Value::as_str)
-                == Some(pulumi_runtime::wire::SECRET_SIGNATURE)
-            {
-                return;
-            }
-            map.values().for_each(|v| plain_strings(v, found));
-        }
-        _ => {}
-    }
 }

@@ -3,6 +3,9 @@
 #![allow(dead_code)]
 
 use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
+// Shared by several test binaries; not every one uses both.
+#[allow(unused_imports)]
+pub use mock_engine::query::{named, of_type};
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing, UnitCapacity};
@@ -76,22 +79,4 @@ pub async fn synth(sizing: Sizing, zones: Vec<String>, config: KafkaConfig) -> V
     .await
     .unwrap();
     engine.registrations()
-}
-
-/// The registrations of a type token.
-pub fn of_type<'a>(registrations: &'a [Registration], token: &str) -> Vec<&'a Registration> {
-    registrations
-        .iter()
-        .filter(|r| r.type_token == token)
-        .collect()
-}
-
-/// The one registration of `token` whose `metadata.name` is `name`.
-pub fn named<'a>(registrations: &'a [Registration], token: &str, name: &str) -> &'a Registration {
-    let found: Vec<_> = of_type(registrations, token)
-        .into_iter()
-        .filter(|r| r.input_str("metadata/name").as_deref() == Some(name))
-        .collect();
-    assert_eq!(found.len(), 1, "{token} {name}: {} found", found.len());
-    found[0]
 }

@@ -5,6 +5,7 @@
 
 use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 use ksql_pipeline::{KsqlPipeline, KsqlPipelineArgs, PipelineSettings, SinkDatabase};
+pub use mock_engine::query::of_type;
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing, UnitCapacity};
@@ -127,14 +128,6 @@ pub async fn synth(mode: Mode, settings: PipelineSettings, database: Database) -
         registrations: engine.registrations(),
         result,
     }
-}
-
-/// The registrations of a type token.
-pub fn of_type<'a>(registrations: &'a [Registration], token: &str) -> Vec<&'a Registration> {
-    registrations
-        .iter()
-        .filter(|r| r.type_token == token)
-        .collect()
 }
 
 /// The one registration of `token` whose logical name starts with `prefix`.

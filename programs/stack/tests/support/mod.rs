@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use mock_engine::{MockEngine, Mode, Registration};
+use mock_engine::{MockEngine, Mode};
 
 /// The config of a shipped `Pulumi.<stack>.yaml`, as the engine passes it (objects as JSON
 /// text), plus the database password as a secret.
@@ -68,19 +68,4 @@ pub async fn run(
         .extend(SECRET_KEYS.iter().map(|key| key.to_string()));
     let result = pulumi_runtime::run(settings, heartbeat_stack::program).await;
     (engine, result)
-}
-
-/// The registration of the one resource of `type_token`.
-pub fn one<'a>(registrations: &'a [Registration], type_token: &str) -> &'a Registration {
-    let found: Vec<_> = registrations
-        .iter()
-        .filter(|r| r.type_token == type_token)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one {type_token}, found {}",
-        found.len()
-    );
-    found[0]
 }
