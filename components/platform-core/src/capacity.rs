@@ -128,6 +128,21 @@ const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 const MB: f64 = 1_000_000.0;
 
 impl LoadFigures {
+    /// `peak` heartbeats per second and `daily` heartbeats a day, with the documented defaults
+    /// for every other figure.
+    pub fn new(peak: u64, daily: u64) -> Self {
+        Self {
+            peak_heartbeats_per_second: peak,
+            daily_heartbeats: daily,
+            heartbeat_bytes: default_heartbeat_bytes(),
+            retention_days: default_retention_days(),
+            database_retention_days: default_database_retention_days(),
+            output_rows_per_heartbeat: default_rows_per_heartbeat(),
+            growth_headroom: default_growth_headroom(),
+            unit_capacity: UnitCapacity::default(),
+        }
+    }
+
     /// Checks the figures; problems are keyed under `prefix`.
     pub fn validate(&self, problems: &mut Problems) {
         problems.check(
@@ -270,6 +285,7 @@ fn round_up(value: u64, multiple: u64) -> u64 {
 mod tests {
     use super::*;
 
+    /// The seed design's figures, each written out: the worked numbers below depend on them.
     fn seed() -> LoadFigures {
         LoadFigures {
             peak_heartbeats_per_second: 100_000,
@@ -281,6 +297,11 @@ mod tests {
             growth_headroom: 2.0,
             unit_capacity: UnitCapacity::default(),
         }
+    }
+
+    #[test]
+    fn new_fills_in_the_documented_defaults() {
+        assert_eq!(LoadFigures::new(100_000, 300_000_000), seed());
     }
 
     /// The seed design on three zones with replication factor 3, worked by hand:

@@ -4,7 +4,7 @@
 
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
-use platform_core::capacity::{LoadFigures, Sizing, UnitCapacity};
+use platform_core::capacity::{LoadFigures, Sizing};
 use platform_core::kubernetes::{ClusterAccess, register_provider};
 use pulumi_runtime::{Output, ResourceOptions, wire};
 use serde_json::{Value, json};
@@ -15,17 +15,7 @@ const ADMIN_PASSWORD: &str = "admin-pw-from-config";
 const MIGRATION: &str = "CREATE TABLE IF NOT EXISTS t (id BIGINT PRIMARY KEY);";
 
 fn sizing(peak: u64, daily: u64, zones: u32) -> Sizing {
-    LoadFigures {
-        peak_heartbeats_per_second: peak,
-        daily_heartbeats: daily,
-        heartbeat_bytes: 300,
-        retention_days: 7,
-        database_retention_days: 400,
-        output_rows_per_heartbeat: 0.01,
-        growth_headroom: 2.0,
-        unit_capacity: UnitCapacity::default(),
-    }
-    .size(zones, 3)
+    LoadFigures::new(peak, daily).size(zones, 3)
 }
 
 fn zones(n: usize) -> Vec<String> {

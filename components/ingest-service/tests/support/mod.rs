@@ -52,10 +52,10 @@ pub struct Scenario {
 }
 
 fn load(peak: u64, daily: u64, headroom: f64) -> LoadFigures {
-    serde_json::from_value(json!({
-        "peakHeartbeatsPerSecond": peak, "dailyHeartbeats": daily, "growthHeadroom": headroom
-    }))
-    .unwrap()
+    LoadFigures {
+        growth_headroom: headroom,
+        ..LoadFigures::new(peak, daily)
+    }
 }
 
 /// A few hundred heartbeats per second on two zones.

@@ -8,22 +8,13 @@ use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 pub use mock_engine::query::{named, of_type};
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
-use platform_core::capacity::{LoadFigures, Sizing, UnitCapacity};
+use platform_core::capacity::{LoadFigures, Sizing};
 use platform_core::kubernetes::{ClusterAccess, register_provider};
 use pulumi_runtime::ResourceOptions;
 
 /// The seed design on three zones with replication factor 3 (6 brokers, 24 partitions).
 pub fn prod() -> (Sizing, Vec<String>, KafkaConfig) {
-    let load = LoadFigures {
-        peak_heartbeats_per_second: 100_000,
-        daily_heartbeats: 300_000_000,
-        heartbeat_bytes: 300,
-        retention_days: 7,
-        database_retention_days: 400,
-        output_rows_per_heartbeat: 0.01,
-        growth_headroom: 2.0,
-        unit_capacity: UnitCapacity::default(),
-    };
+    let load = LoadFigures::new(100_000, 300_000_000);
     let zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
         .map(String::from)
         .to_vec();
@@ -33,14 +24,9 @@ pub fn prod() -> (Sizing, Vec<String>, KafkaConfig) {
 /// A few hundred heartbeats per second on two zones, one broker, replication factor 1.
 pub fn dev() -> (Sizing, Vec<String>, KafkaConfig) {
     let load = LoadFigures {
-        peak_heartbeats_per_second: 200,
-        daily_heartbeats: 1_000_000,
-        heartbeat_bytes: 300,
         retention_days: 3,
-        database_retention_days: 400,
-        output_rows_per_heartbeat: 0.01,
         growth_headroom: 1.0,
-        unit_capacity: UnitCapacity::default(),
+        ..LoadFigures::new(200, 1_000_000)
     };
     let config = KafkaConfig {
         replication_factor: 1,

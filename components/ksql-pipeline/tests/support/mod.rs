@@ -8,7 +8,7 @@ use ksql_pipeline::{KsqlPipeline, KsqlPipelineArgs, PipelineSettings, SinkDataba
 pub use mock_engine::query::of_type;
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
-use platform_core::capacity::{LoadFigures, Sizing, UnitCapacity};
+use platform_core::capacity::{LoadFigures, Sizing};
 use platform_core::kubernetes::{ClusterAccess, register_provider};
 use pulumi_runtime::{Output, ResourceOptions};
 use yugabyte_stack::{SecretReader, YugabyteConfig, YugabyteStack, YugabyteStackArgs};
@@ -25,17 +25,7 @@ pub const CONFIG_MAP: &str = "kubernetes:core/v1:ConfigMap";
 
 /// The design's peak load on three zones.
 pub fn sizing() -> Sizing {
-    LoadFigures {
-        peak_heartbeats_per_second: 100_000,
-        daily_heartbeats: 300_000_000,
-        heartbeat_bytes: 300,
-        retention_days: 7,
-        database_retention_days: 400,
-        output_rows_per_heartbeat: 0.01,
-        growth_headroom: 2.0,
-        unit_capacity: UnitCapacity::default(),
-    }
-    .size(3, 3)
+    LoadFigures::new(100_000, 300_000_000).size(3, 3)
 }
 
 /// What a run registered, and how it ended.
