@@ -76,20 +76,14 @@ fn prod() -> Stack {
 
 /// Answers the provider-computed outputs the components read.
 fn fakes(engine: &MockEngine) {
-    let computed = [
+    engine.fake_computed(
         eks_cluster::computed_outputs::READ,
+        eks_cluster::computed_outputs::example,
+    );
+    engine.fake_computed(
         network::computed_outputs::READ,
-    ];
-    for (token, _) in computed.concat() {
-        engine.fake_outputs(token, |reg| {
-            let mut outputs = eks_cluster::computed_outputs::example(&reg.type_token, &reg.name);
-            outputs.extend(network::computed_outputs::example(
-                &reg.type_token,
-                &reg.name,
-            ));
-            outputs
-        });
-    }
+        network::computed_outputs::example,
+    );
 }
 
 /// Runs Network then EksCluster against a fresh mock.

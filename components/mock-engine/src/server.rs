@@ -108,6 +108,18 @@ impl MockEngine {
         state.fakes.insert(type_token.into(), Arc::new(fake));
     }
 
+    /// Answers every type token in `read` (a component's list of the provider-computed outputs
+    /// it reads) with `example(type_token, name)`.
+    pub fn fake_computed(
+        &self,
+        read: &[(&str, &[&str])],
+        example: fn(&str, &str) -> Map<String, Value>,
+    ) {
+        for (token, _) in read {
+            self.fake_outputs(token, move |reg| example(&reg.type_token, &reg.name));
+        }
+    }
+
     /// Sets what an invoke of `token` returns.
     pub fn fake_invoke(&self, token: &str, result: Map<String, Value>) {
         let mut state = self.state.lock().expect("mock state");

@@ -44,11 +44,10 @@ fn prod() -> NetworkConfig {
 /// Runs the component alone against a fresh mock; returns the registrations or the error.
 async fn synth(config: NetworkConfig, mode: Mode) -> (Vec<Registration>, anyhow::Result<()>) {
     let engine = MockEngine::start(mode).await.unwrap();
-    for (token, _) in network::computed_outputs::READ {
-        engine.fake_outputs(token, |reg| {
-            network::computed_outputs::example(&reg.type_token, &reg.name)
-        });
-    }
+    engine.fake_computed(
+        network::computed_outputs::READ,
+        network::computed_outputs::example,
+    );
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     let result = pulumi_runtime::run(settings, move |ctx| async move {
         let args = NetworkArgs {

@@ -44,20 +44,14 @@ pub async fn run(
 ) -> (MockEngine, anyhow::Result<()>) {
     let engine = MockEngine::start(mode).await.unwrap();
     // What the components read from providers beyond their inputs (cluster endpoint, CA, ...).
-    let computed = [
+    engine.fake_computed(
         eks_cluster::computed_outputs::READ,
+        eks_cluster::computed_outputs::example,
+    );
+    engine.fake_computed(
         network::computed_outputs::READ,
-    ];
-    for (token, _) in computed.concat() {
-        engine.fake_outputs(token, |reg| {
-            let mut outputs = eks_cluster::computed_outputs::example(&reg.type_token, &reg.name);
-            outputs.extend(network::computed_outputs::example(
-                &reg.type_token,
-                &reg.name,
-            ));
-            outputs
-        });
-    }
+        network::computed_outputs::example,
+    );
     let pairs: Vec<(&str, &str)> = config
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
