@@ -205,14 +205,7 @@ impl ResourceProvider for StubAwsProvider {
         &self,
         request: Request<DiffRequest>,
     ) -> Result<Response<DiffResponse>, Status> {
-        let request = request.into_inner();
-        let olds = opt_struct_to_map(request.old_inputs.as_ref().or(request.olds.as_ref()));
-        let news = opt_struct_to_map(request.news.as_ref());
-        Ok(Response::new(diff_response(changed_properties(
-            &olds,
-            &news,
-            &request.ignore_changes,
-        ))))
+        Ok(Response::new(diff_inputs(&request.into_inner())))
     }
 
     async fn configure(
@@ -282,14 +275,7 @@ impl ResourceProvider for StubAwsProvider {
     }
 
     async fn diff(&self, request: Request<DiffRequest>) -> Result<Response<DiffResponse>, Status> {
-        let request = request.into_inner();
-        let olds = opt_struct_to_map(request.old_inputs.as_ref().or(request.olds.as_ref()));
-        let news = opt_struct_to_map(request.news.as_ref());
-        Ok(Response::new(diff_response(changed_properties(
-            &olds,
-            &news,
-            &request.ignore_changes,
-        ))))
+        Ok(Response::new(diff_inputs(&request.into_inner())))
     }
 
     async fn create(
@@ -379,6 +365,13 @@ impl ResourceProvider for StubAwsProvider {
     ) -> Result<Response<GetMappingsResponse>, Status> {
         Ok(Response::new(GetMappingsResponse::default()))
     }
+}
+
+/// The answer to DiffConfig and Diff alike: the changed input properties, old against new.
+fn diff_inputs(request: &DiffRequest) -> DiffResponse {
+    let olds = opt_struct_to_map(request.old_inputs.as_ref().or(request.olds.as_ref()));
+    let news = opt_struct_to_map(request.news.as_ref());
+    diff_response(changed_properties(&olds, &news, &request.ignore_changes))
 }
 
 #[cfg(test)]
