@@ -6,9 +6,11 @@
 pub mod auth;
 pub mod body;
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod metrics;
 pub mod rate_limit;
+pub mod record;
 pub mod routes;
 pub mod sink;
 

@@ -4,23 +4,26 @@
 //! Back-pressure: a semaphore holds one permit per record that may wait for Kafka's
 //! acknowledgement; a request that cannot take permits for all its records at once is refused
 //! (503) instead of queued, and librdkafka's own queue is bounded by the same number, so memory
-//! stays bounded whatever Kafka does.
+//! stays bounded whatever Kafka does. The permits go back when Kafka answered for every record of
+//! the request (see [`crate::delivery`]).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use heartbeat_contract::Heartbeat;
 use rdkafka::ClientConfig;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use tokio::sync::Semaphore;
 
 use crate::config::{Config, KafkaConfig};
+use crate::delivery::{InFlightGauge, Pending, Reports};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::record;
 
 /// The Kafka producer and its in-flight bound.
 pub struct KafkaSink {
-    producer: FutureProducer,
+    producer: Arc<ThreadedProducer<Reports>>,
     topic: String,
     in_flight: Arc<Semaphore>,
 }
@@ -40,7 +43,9 @@ impl Sink {
             return Ok(Self::Null);
         };
         Ok(Self::Kafka(KafkaSink {
-            producer: producer_config(kafka, config.max_in_flight)?.create()?,
+            producer: Arc::new(
+                producer_config(kafka, config.max_in_flight)?.create_with_context(Reports)?,
+            ),
             topic: kafka.topic.clone(),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight as usize)),
         }))
@@ -56,18 +61,25 @@ impl Sink {
         let Self::Kafka(kafka) = self else {
             return Ok(());
         };
-        let count = heartbeats.len() as u32;
-        let _permits = kafka
+        let count = heartbeats.len();
+        let permits = kafka
             .in_flight
-            .try_acquire_many(count)
+            .clone()
+            .try_acquire_many_owned(count as u32)
             .map_err(|_| ApiError::Busy)?;
-        let _gauge = InFlightGauge::add(metrics, count.into());
+        let gauge = InFlightGauge::add(&metrics.in_flight, count as i64);
+        let (pending, settled) = Pending::new(count, permits, gauge);
         let started = Instant::now();
-        let result = kafka.produce_all(heartbeats, received_at_ms).await;
+        kafka.produce_all(heartbeats, received_at_ms, pending);
+        let acknowledged = settled.await.unwrap_or(false);
         metrics
             .delivery_seconds
             .observe(started.elapsed().as_secs_f64());
-        result
+        if acknowledged {
+            Ok(())
+        } else {
+            Err(ApiError::KafkaUnavailable)
+        }
     }
 
     /// Whether the sink can write: Kafka answers a metadata request for the topic with at least
@@ -104,71 +116,32 @@ impl Sink {
     }
 }
 
-/// Counts records in the in-flight gauge until dropped (also when the client goes away and the
-/// request's future is dropped mid-delivery).
-struct InFlightGauge<'a> {
-    metrics: &'a Metrics,
-    count: i64,
-}
-
-impl<'a> InFlightGauge<'a> {
-    fn add(metrics: &'a Metrics, count: i64) -> Self {
-        metrics.in_flight.inc_by(count);
-        Self { metrics, count }
-    }
-}
-
-impl Drop for InFlightGauge<'_> {
-    fn drop(&mut self) {
-        self.metrics.in_flight.dec_by(self.count);
-    }
-}
-
 impl KafkaSink {
-    async fn produce_all(
-        &self,
-        heartbeats: Vec<Heartbeat>,
-        received_at_ms: i64,
-    ) -> Result<(), ApiError> {
+    /// Hands every record to the producer with `pending` as its delivery opaque; a record the
+    /// producer refuses fails the request, and it and the records after it are settled at once.
+    fn produce_all(&self, heartbeats: Vec<Heartbeat>, received_at_ms: i64, pending: Arc<Pending>) {
         // One buffer for all values of the request (one allocation instead of one per record).
-        let records: Vec<_> = heartbeats
-            .into_iter()
-            .map(|h| h.into_record(received_at_ms))
-            .collect();
-        let mut values = Vec::with_capacity(records.len() * 320);
-        let mut ends = Vec::with_capacity(records.len());
-        for record in &records {
-            serde_json::to_writer(&mut values, record).expect("a heartbeat record serializes");
+        let mut values = Vec::with_capacity(heartbeats.len() * 320);
+        let mut ends = Vec::with_capacity(heartbeats.len());
+        for heartbeat in &heartbeats {
+            record::write(&mut values, heartbeat, received_at_ms);
             ends.push(values.len());
         }
-        let mut deliveries = Vec::with_capacity(records.len());
         let mut start = 0;
-        for (record, end) in records.iter().zip(ends) {
+        for (sent, (heartbeat, end)) in heartbeats.iter().zip(ends).enumerate() {
             let value = &values[start..end];
             start = end;
-            let key = &record.heartbeat.viewer_id;
-            match self
-                .producer
-                .send_result(FutureRecord::to(&self.topic).key(key).payload(value))
-            {
-                Ok(delivery) => deliveries.push(delivery),
-                Err((error, _)) => {
-                    tracing::warn!(%error, "the producer refused a record");
-                    return Err(ApiError::KafkaUnavailable);
-                }
+            let record = BaseRecord::with_opaque_to(&self.topic, pending.clone())
+                .key(heartbeat.viewer_id.as_str())
+                .payload(value)
+                .timestamp(received_at_ms);
+            if let Err((error, _)) = self.producer.send(record) {
+                tracing::warn!(%error, "the producer refused a record");
+                pending.fail();
+                pending.settle(heartbeats.len() - sent);
+                return;
             }
         }
-        for delivery in deliveries {
-            match delivery.await {
-                Ok(Ok(_)) => {}
-                Ok(Err((error, _))) => {
-                    tracing::warn!(%error, "Kafka did not acknowledge a record");
-                    return Err(ApiError::KafkaUnavailable);
-                }
-                Err(_) => return Err(ApiError::KafkaUnavailable),
-            }
-        }
-        Ok(())
     }
 }
 
@@ -215,4 +188,72 @@ fn producer_config(kafka: &KafkaConfig, max_in_flight: u32) -> anyhow::Result<Cl
         }
     }
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use heartbeat_contract::Device;
+
+    use super::*;
+
+    /// A Kafka sink whose broker never answers (a closed loopback port), with the smallest
+    /// in-flight bound and a 5 s delivery timeout.
+    fn sink_without_broker(keys: &std::path::Path) -> Sink {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let bootstrap = closed.local_addr().unwrap().to_string();
+        drop(closed);
+        let config = Config::from_lookup(|key| match key {
+            "INGEST_API_KEYS_FILE" => Some(keys.display().to_string()),
+            "INGEST_KAFKA_BOOTSTRAP_SERVERS" => Some(bootstrap.clone()),
+            "INGEST_MAX_IN_FLIGHT" => Some("500".into()),
+            "INGEST_DELIVERY_TIMEOUT_MS" => Some("5000".into()),
+            _ => None,
+        })
+        .unwrap();
+        Sink::from_config(&config).unwrap()
+    }
+
+    fn heartbeat(i: usize) -> Heartbeat {
+        Heartbeat {
+            event_id: format!("evt-{i:08}"),
+            viewer_id: format!("viewer-{i}"),
+            video_id: "video-1".into(),
+            session_id: "session-1".into(),
+            position_secs: 5.0,
+            event_time_ms: 1_780_000_000_000,
+            device: Device::Tv,
+            ad: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_mid_delivery_holds_its_permits_until_kafka_answers_for_its_records()
+    {
+        let keys = tempfile::NamedTempFile::new().unwrap();
+        let sink = sink_without_broker(keys.path());
+        let Sink::Kafka(kafka) = &sink else {
+            panic!("a Kafka sink")
+        };
+        let metrics = Metrics::default();
+        let heartbeats = (0..4).map(heartbeat).collect();
+        // The client goes away while its records wait for the broker.
+        let write = sink.write(heartbeats, 1_780_000_000_000, &metrics);
+        let dropped = tokio::time::timeout(Duration::from_millis(100), write).await;
+        assert!(dropped.is_err(), "no broker, no answer: {dropped:?}");
+        assert_eq!(kafka.in_flight.available_permits(), 496);
+        assert_eq!(metrics.in_flight.get(), 4);
+        // librdkafka reports the records failed after the delivery timeout; the reports find
+        // no request to tell, release the permits, and do not panic (the polling thread would die
+        // and the permits never come back).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while kafka.in_flight.available_permits() < 500 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(kafka.in_flight.available_permits(), 500);
+        assert_eq!(metrics.in_flight.get(), 0);
+        // The same producer still answers a later request (503: no broker).
+        let refused = sink.write(vec![heartbeat(9)], 1_780_000_000_000, &metrics);
+        assert!(matches!(refused.await, Err(ApiError::KafkaUnavailable)));
+        assert_eq!(kafka.in_flight.available_permits(), 500);
+    }
 }
