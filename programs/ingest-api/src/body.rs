@@ -62,7 +62,12 @@ fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, FieldError
         let path = e.path().to_string();
         let inner = e.into_inner();
         FieldError {
-            field: if path == "." { "$".into() } else { path },
+            // An empty key (`{"": 1}`) ends the path in an empty segment: name the object that
+            // holds it instead ("" and "." are the body itself).
+            field: match path.strip_suffix('.').unwrap_or(&path) {
+                "" => "$".into(),
+                holder => holder.to_owned(),
+            },
             reason: describe(&inner),
         }
     })?;
@@ -176,6 +181,24 @@ mod tests {
             assert_eq!(err.field, *field, "{err}");
             assert!(err.reason.contains(reason), "{field}: {err}");
         }
+    }
+
+    #[test]
+    fn an_empty_key_is_reported_on_the_body_not_as_an_empty_field() {
+        // The first input is the fuzzer's (fuzz/run.sh): a stray `""` key, then garbage.
+        let fuzzed: &[u8] = b"{\"event_id\":\"evt-00000001\",\"\"position_secs\"vi\"";
+        assert_eq!(
+            parse(fuzzed, Shape::ObjectOrArray, NOW).unwrap_err().field,
+            "$"
+        );
+        let in_batch = parse(br#"[{"": 1}]"#, Shape::Array, NOW).unwrap_err();
+        assert_eq!(in_batch.field, "[0]");
+        let mut body = valid();
+        body["ad"][""] = json!(1);
+        assert_eq!(error_of(&body, Shape::ObjectOrArray).field, "ad");
+        let err = parse(br#"{"": 1}"#, Shape::ObjectOrArray, NOW).unwrap_err();
+        assert_eq!(err.field, "$");
+        assert!(err.reason.contains("unknown field ``"), "{err}");
     }
 
     #[test]
