@@ -26,6 +26,10 @@ pub struct Registration {
     pub property_dependencies: BTreeMap<String, BTreeSet<String>>,
     /// The explicit provider reference (`urn::id`), if any.
     pub provider: String,
+    /// True for a component that a provider constructs (a multi-language component).
+    pub remote: bool,
+    /// The providers handed to a remote component, by package.
+    pub providers: BTreeMap<String, String>,
     /// The inputs in wire form (secrets wrapped, unknowns as the sentinel).
     pub inputs: Map<String, Value>,
     /// The `protect` option.

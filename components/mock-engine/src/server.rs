@@ -240,6 +240,8 @@ impl rpc::resource_monitor_server::ResourceMonitor for Services {
                 .map(|(k, v)| (k, v.urns.into_iter().collect()))
                 .collect::<BTreeMap<_, _>>(),
             provider: request.provider,
+            remote: request.remote,
+            providers: request.providers.into_iter().collect(),
             inputs: inputs.clone(),
             protect: request.protect.unwrap_or(false),
             ignore_changes: request.ignore_changes,

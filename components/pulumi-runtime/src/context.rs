@@ -61,6 +61,7 @@ struct Request {
     type_token: String,
     name: String,
     custom: bool,
+    remote: bool,
     inputs: Result<(Value, Vec<Output<Value>>), String>,
     options: ResourceOptions,
 }
@@ -127,6 +128,7 @@ impl Context {
             type_token: type_token.into(),
             name: name.into(),
             custom: true,
+            remote: false,
             inputs: collect(inputs),
             options,
         }))
@@ -145,7 +147,30 @@ impl Context {
             type_token: type_token.into(),
             name: name.into(),
             custom: false,
+            remote: false,
             inputs: Ok((Value::Object(Map::new()), Vec::new())),
+            options,
+        }))
+    }
+
+    /// Registers a component that a provider builds (a multi-language component such as the
+    /// kubernetes provider's `kubernetes:helm.sh/v4:Chart`): the engine calls the provider's
+    /// `Construct` with `inputs`, and the provider registers the children. The provider given in
+    /// `options` is handed to the component for its package (the `providers` map), so the
+    /// children use it too.
+    pub fn register_remote_component(
+        &self,
+        type_token: &str,
+        name: &str,
+        inputs: &impl Serialize,
+        options: ResourceOptions,
+    ) -> ComponentResource {
+        ComponentResource(self.register(Request {
+            type_token: type_token.into(),
+            name: name.into(),
+            custom: false,
+            remote: true,
+            inputs: collect(inputs),
             options,
         }))
     }
@@ -365,11 +390,22 @@ impl Context {
                 .unwrap_or_default(),
             None => String::new(),
         };
+        // A remote component takes its provider through the per-package map; a custom resource
+        // through `provider`.
+        let (provider, providers) = match (&options.provider, request.remote) {
+            (Some(explicit), true) => (
+                String::new(),
+                HashMap::from([(explicit.package.clone(), provider)]),
+            ),
+            _ => (provider, HashMap::new()),
+        };
         let message = rpc::RegisterResourceRequest {
             r#type: request.type_token.clone(),
             name: request.name.clone(),
             parent,
             custom: request.custom,
+            remote: request.remote,
+            providers,
             object: Some(wire::to_struct(&inputs.properties)),
             protect: Some(options.protect),
             dependencies: dependencies.into_iter().map(|u| u.0).collect(),

@@ -229,3 +229,53 @@ async fn a_failed_registration_fails_the_run_and_its_dependents() {
         "{names:?}"
     );
 }
+
+#[tokio::test]
+async fn a_remote_component_gets_its_inputs_and_its_provider_by_package() {
+    let engine = MockEngine::start(Mode::Update).await.unwrap();
+    pulumi_runtime::run(engine.settings("proj", "dev", &[]), |ctx| async move {
+        let provider =
+            ctx.register_provider("kubernetes", "k8s", &json!({}), ResourceOptions::new());
+        let namespace = ctx.register_custom(
+            "kubernetes:core/v1:Namespace",
+            "ns",
+            &json!({"name": "cert-manager"}),
+            ResourceOptions::new().provider(&provider),
+        );
+        ctx.register_remote_component(
+            "kubernetes:helm.sh/v4:Chart",
+            "chart",
+            &props([
+                ("chart", Output::new("cert-manager".to_string())),
+                ("namespace", namespace.output::<String>("name")),
+            ]),
+            ResourceOptions::new().provider(&provider),
+        );
+        ctx.register_component("heartbeat:test:Local", "local", ResourceOptions::new());
+        Ok(json!({}))
+    })
+    .await
+    .unwrap();
+    let regs = engine.registrations();
+    let k8s = regs.iter().find(|r| r.name == "k8s").unwrap();
+    let namespace = regs.iter().find(|r| r.name == "ns").unwrap();
+    let chart = regs.iter().find(|r| r.name == "chart").unwrap();
+    assert!(chart.remote && !chart.custom);
+    assert_eq!(chart.input_str("chart").as_deref(), Some("cert-manager"));
+    assert_eq!(
+        chart.input_str("namespace").as_deref(),
+        Some("cert-manager")
+    );
+    assert_eq!(
+        chart.providers.get("kubernetes"),
+        Some(&format!("{}::k8s-id", k8s.urn)),
+        "the provider goes to the component by package"
+    );
+    assert!(
+        chart.provider.is_empty(),
+        "not as a custom resource's provider"
+    );
+    assert!(chart.dependencies.contains(&namespace.urn));
+    let local = regs.iter().find(|r| r.name == "local").unwrap();
+    assert!(!local.remote && local.providers.is_empty());
+}
