@@ -29,8 +29,8 @@ pub struct IngestConfig {
     pub api_keys_secret: String,
     /// The ALB's TLS policy (a TLS 1.3 policy).
     pub ssl_policy: String,
-    /// How the AWS Load Balancer Controller gets onto the cluster: `helmRelease` (with its
-    /// IAM role) or `preinstalled` (installed by others; also the offline render mode).
+    /// How the AWS Load Balancer Controller gets onto the cluster: `helm` (its chart, with its
+    /// IAM role) or `preinstalled` (installed by others).
     pub load_balancer_controller: OperatorInstall,
     /// A local chart directory or archive for the controller (air-gapped installs).
     pub load_balancer_controller_chart_path: Option<String>,
@@ -87,7 +87,7 @@ impl Default for IngestConfig {
             hostname: "ingest.example.com".into(),
             api_keys_secret: "ingest-api-keys".into(),
             ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06".into(),
-            load_balancer_controller: OperatorInstall::HelmRelease,
+            load_balancer_controller: OperatorInstall::Helm,
             load_balancer_controller_chart_path: None,
             cloudflare: None,
         }

@@ -1,5 +1,5 @@
 //! The AWS Load Balancer Controller: its service account (annotated with its IAM role) and a
-//! Helm release of the vendor's chart, pinned.
+//! the vendor's Helm chart, pinned.
 
 use std::collections::BTreeMap;
 
@@ -7,9 +7,9 @@ use eks_cluster::OidcIssuer;
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use platform_core::ComponentScope;
-use platform_core::helm::{ChartSource, ReleaseInputs, register_release};
+use platform_core::helm::{ChartInputs, ChartSource, install_chart};
 use platform_core::kubernetes::Manifest;
-use pulumi_runtime::{CustomResource, ProviderResource, ResourceOptions};
+use pulumi_runtime::{ComponentResource, ProviderResource, ResourceOptions};
 use serde_json::json;
 
 use crate::controller_iam::controller_role;
@@ -38,14 +38,14 @@ pub struct ControllerSite {
     pub oidc: OidcIssuer,
 }
 
-/// Registers the controller's IAM role, service account and Helm release; returns the
-/// release, which the Ingress depends on (the controller's webhook must be up).
+/// Registers the controller's IAM role, service account and Helm chart; returns the chart,
+/// which the Ingress depends on (the controller's webhook must be up).
 pub fn install(
     scope: &ComponentScope,
     provider: &ProviderResource,
     site: &ControllerSite,
     local_chart: Option<&str>,
-) -> anyhow::Result<CustomResource> {
+) -> anyhow::Result<ComponentResource> {
     let role = controller_role(scope, &site.oidc, NAMESPACE, SERVICE_ACCOUNT)?;
     let account = ServiceAccount {
         metadata: ObjectMeta {
@@ -76,10 +76,10 @@ pub fn install(
         "enableServiceMutatorWebhook": false,
         "podDisruptionBudget": {"maxUnavailable": 1},
     });
-    Ok(register_release(
+    Ok(install_chart(
         scope,
         provider,
-        &ReleaseInputs::new(CHART, NAMESPACE, &source, values),
+        &ChartInputs::new(CHART, NAMESPACE, &source, values),
         ResourceOptions::new()
             .depends_on(&account)
             .depends_on(&role.attachment),

@@ -14,7 +14,7 @@
 //!    pod can only mount Secrets of its own namespace.
 //! 2. The AWS Load Balancer Controller ([`controller`], unless `loadBalancerController:
 //!    preinstalled`): an IAM policy ([`controller_iam`]), an IRSA role, its ServiceAccount
-//!    and a pinned Helm release of the vendor's chart.
+//!    and the vendor's Helm chart, pinned.
 //! 3. An ACM certificate for `hostname` validated through DNS, and the validation
 //!    ([`certificate`]).
 //! 4. With `cloudflare` set: a `cloudflare` provider and the validation CNAME ([`cloudflare`]).
@@ -209,8 +209,8 @@ impl IngestService {
             &placed(workload.network_policy(), &namespace_ready),
         );
 
-        let release = match config.load_balancer_controller {
-            OperatorInstall::HelmRelease => Some(controller::install(
+        let controller_chart = match config.load_balancer_controller {
+            OperatorInstall::Helm => Some(controller::install(
                 &scope,
                 provider,
                 &controller,
@@ -249,8 +249,8 @@ impl IngestService {
         let annotations =
             certificate_arn.map(move |arn| ingress::annotations(&ssl_policy, &arn, &tags));
         let mut after_controller = ResourceOptions::new().depends_on(&service);
-        if let Some(release) = &release {
-            after_controller = after_controller.depends_on(release);
+        if let Some(chart) = &controller_chart {
+            after_controller = after_controller.depends_on(chart);
         }
         let ingress = scope.kubernetes_with(
             provider,

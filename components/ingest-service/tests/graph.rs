@@ -14,7 +14,7 @@ const INGRESS: &str = "kubernetes:networking.k8s.io/v1:Ingress";
 const CERTIFICATE: &str = "aws:acm/certificate:Certificate";
 const VALIDATION: &str = "aws:acm/certificateValidation:CertificateValidation";
 const DNS_RECORD: &str = "cloudflare:index/dnsRecord:DnsRecord";
-const RELEASE: &str = "kubernetes:helm.sh/v3:Release";
+const RELEASE: &str = "kubernetes:helm.sh/v4:Chart";
 const COMPONENT: &str = "heartbeat:ingest:IngestService";
 const APP: &str = "ingest-api";
 

@@ -177,7 +177,7 @@ impl Default for KafkaConfig {
         Self {
             namespace: "kafka".into(),
             operator_namespace: "strimzi".into(),
-            operator_install: OperatorInstall::HelmRelease,
+            operator_install: OperatorInstall::Helm,
             operator_chart_path: None,
             cluster_name: "heartbeat".into(),
             kafka_version: None,

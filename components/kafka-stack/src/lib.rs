@@ -5,12 +5,11 @@
 //! # What it provisions, in dependency order
 //! 1. Namespaces: `kafka.operatorNamespace` (default `strimzi`) and `kafka.namespace`
 //!    (default `kafka`).
-//! 2. The Strimzi operator ([`versions::STRIMZI_VERSION`]) as a Helm release from the vendor's
-//!    chart repository, or from `kafka.operatorChartPath` (air-gapped), watching
-//!    `kafka.namespace`. Every custom resource below lives in that namespace and depends on
-//!    the release. `kafka.operatorInstall: preinstalled` skips the release (an operator
-//!    installed by others, or the offline render mode, where a Helm release cannot work:
-//!    see [`helm`]).
+//! 2. The Strimzi operator ([`versions::STRIMZI_VERSION`]) from its Helm chart (the vendor's
+//!    chart repository, or `kafka.operatorChartPath` for air-gapped installs), with its CRDs,
+//!    watching `kafka.namespace`; every object of the chart is a resource of its own (see
+//!    [`helm`]). Every custom resource below lives in that namespace and depends on the
+//!    chart. `kafka.operatorInstall: preinstalled` leaves the operator to others.
 //! 3. `Kafka` in KRaft mode with two `KafkaNodePool`s: 3 controllers, and brokers from the
 //!    capacity model (or `kafka.brokers`), each on a persistent gp3 volume sized by the model;
 //!    rack awareness on `topology.kubernetes.io/zone`; one in-cluster listener on port 9093
@@ -75,7 +74,7 @@ use platform_core::kubernetes::Manifest;
 use platform_core::kubernetes::namespace;
 use platform_core::{ComponentScope, Problems};
 use pulumi_runtime::{
-    AsResource, Context, CustomResource, Output, ProviderResource, ResourceOptions,
+    AsResource, ComponentResource, Context, Output, ProviderResource, ResourceOptions,
 };
 use serde::Serialize;
 
@@ -130,10 +129,10 @@ pub struct KafkaStack {
     pub schema_registry_url: Output<String>,
     /// Kafka UI's URL.
     pub kafka_ui_url: String,
-    /// The Strimzi operator release (none when `operatorInstall` is `preinstalled`):
+    /// The Strimzi operator chart (none when `operatorInstall` is `preinstalled`):
     /// `KafkaConnector`s added later depend on it.
     #[serde(skip)]
-    pub operator: Option<CustomResource>,
+    pub operator: Option<ComponentResource>,
 }
 
 /// A value that becomes available once `resource` is registered (and depends on it).
@@ -172,11 +171,11 @@ impl KafkaStack {
         let after_namespaces = namespaces
             .iter()
             .fold(ResourceOptions::new(), |o, ns| o.depends_on(ns));
-        let operator = (config.operator_install == OperatorInstall::HelmRelease).then(|| {
-            helm::register_release(
+        let operator = (config.operator_install == OperatorInstall::Helm).then(|| {
+            helm::install_chart(
                 &scope,
                 provider,
-                &operator_release(config),
+                &operator_chart(config),
                 after_namespaces.clone(),
             )
         });
@@ -255,15 +254,15 @@ impl KafkaStack {
     }
 }
 
-/// The Strimzi operator's Helm release, watching `config.namespace`.
-pub fn operator_release(config: &KafkaConfig) -> helm::ReleaseInputs {
+/// The Strimzi operator's Helm chart, watching `config.namespace`.
+pub fn operator_chart(config: &KafkaConfig) -> helm::ChartInputs {
     let source = helm::ChartSource::pinned(
         versions::STRIMZI_CHART_REPO,
         versions::STRIMZI_CHART,
         versions::STRIMZI_VERSION,
         config.operator_chart_path.as_deref(),
     );
-    helm::ReleaseInputs::new(
+    helm::ChartInputs::new(
         "strimzi",
         &config.operator_namespace,
         &source,

@@ -26,7 +26,7 @@ fn strimzi_resources(registrations: &[Registration]) -> Vec<&Registration> {
 async fn every_custom_resource_is_in_the_watched_namespace_and_depends_on_the_operator() {
     let (sizing, zones, config) = prod();
     let registrations = synth(sizing, zones, config).await;
-    let releases = of_type(&registrations, "kubernetes:helm.sh/v3:Release");
+    let releases = of_type(&registrations, "kubernetes:helm.sh/v4:Chart");
     assert_eq!(releases.len(), 1);
     let operator = releases[0];
     assert_eq!(operator.input_str("namespace").as_deref(), Some("strimzi"));
@@ -76,7 +76,7 @@ async fn preinstalled_operator_means_no_release() {
         ..config
     };
     let registrations = synth(sizing, zones, config).await;
-    assert!(of_type(&registrations, "kubernetes:helm.sh/v3:Release").is_empty());
+    assert!(of_type(&registrations, "kubernetes:helm.sh/v4:Chart").is_empty());
     let namespace = named(&registrations, "kubernetes:core/v1:Namespace", "kafka");
     for resource in strimzi_resources(&registrations) {
         assert!(

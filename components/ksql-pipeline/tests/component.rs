@@ -10,7 +10,7 @@ use ksql_pipeline::{
 };
 use mock_engine::query::plain_strings;
 use mock_engine::{Mode, Registration};
-use platform_core::helm::RELEASE_TYPE;
+use platform_core::helm::CHART_TYPE;
 use pulumi_runtime::wire;
 use serde_json::{Value, json};
 use support::{CONFIG_MAP, CONNECTOR, Database, JOB, PASSWORD, of_type, one, synth};
@@ -202,7 +202,7 @@ async fn every_connector_lives_in_kafkas_namespace_on_the_connect_cluster_after_
     let connect_name = connect.input_str("metadata/name").unwrap();
     let migration = one(regs, JOB, "yugabyte-");
     let registry = named(regs, "kubernetes:core/v1:Service", "-schema-registry");
-    let operator = one(regs, RELEASE_TYPE, "kafka-");
+    let operator = one(regs, CHART_TYPE, "kafka-");
     let pipeline_urn = &one(regs, COMPONENT, "pipeline").urn;
     let connectors = of_type(regs, CONNECTOR);
     let mut names: Vec<String> = connectors

@@ -1,32 +1,34 @@
-//! Helm releases (`kubernetes:helm.sh/v3:Release`) with typed inputs: how the operators and
-//! charts are installed.
+//! Helm charts (`kubernetes:helm.sh/v4:Chart`) with typed inputs: how the operators and the
+//! database are installed.
 //!
-//! The kubernetes provider fetches the chart at deploy time, from the vendor's repository or
-//! from a local chart directory (air-gapped users). A Release does **not** work with the
-//! provider's `renderYamlToDirectory` mode: the provider loads the chart during `check`
-//! (network access to the repository) and refuses to create a Release without a reachable
-//! cluster (pulumi/pulumi-kubernetes#1716 is the open request to render Releases).
+//! The kubernetes provider fetches the chart at preview time, from the vendor's repository or
+//! from a local chart directory or archive (air-gapped users), renders its templates on the
+//! client (`helm template`) and manages every object it yields as a Pulumi resource of its own:
+//! a pull request's `pulumi preview` shows each Deployment, CRD and RBAC rule the chart would
+//! change, and the provider's render-to-directory mode writes them out like any other object.
+//! What this gives up against a Helm *release*: Helm hooks are not run (the charts we install
+//! work without them) and `helm list` does not show the install.
 
-use pulumi_runtime::{CustomResource, ProviderResource, ResourceOptions};
+use pulumi_runtime::{ComponentResource, ProviderResource, ResourceOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ComponentScope;
 
-/// How an operator gets onto the cluster.
+/// How an operator (or the database) gets onto the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum OperatorInstall {
-    /// This stack installs it as a Helm release (real deploys).
+    /// This stack installs it from its Helm chart (`helmRelease` is accepted as an old name).
     #[default]
-    HelmRelease,
-    /// It is already on the cluster (installed by a platform team), or there is no cluster:
-    /// the kubernetes provider's render-to-directory mode cannot run a Helm release.
+    #[serde(alias = "helmRelease")]
+    Helm,
+    /// It is already on the cluster, installed by a platform team: this stack leaves it alone.
     Preinstalled,
 }
 
-/// The Pulumi type token of a Helm release.
-pub const RELEASE_TYPE: &str = "kubernetes:helm.sh/v3:Release";
+/// The Pulumi type token of a Helm chart component.
+pub const CHART_TYPE: &str = "kubernetes:helm.sh/v4:Chart";
 
 /// Where a chart comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,11 +60,11 @@ impl ChartSource {
     }
 }
 
-/// The inputs of `kubernetes:helm.sh/v3:Release` (wire names of the kubernetes provider).
+/// The inputs of `kubernetes:helm.sh/v4:Chart` (wire names of the kubernetes provider).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ReleaseInputs {
-    /// The release name.
+pub struct ChartInputs {
+    /// The release name the templates see (`.Release.Name`).
     pub name: String,
     /// The namespace it installs into (created beforehand, as a typed Namespace).
     pub namespace: String,
@@ -76,21 +78,17 @@ pub struct ReleaseInputs {
     pub repository_opts: Option<RepositoryOpts>,
     /// Chart values.
     pub values: Value,
-    /// Roll back a failed install or upgrade.
-    pub atomic: bool,
-    /// Seconds to wait for the release's resources.
-    pub timeout: u32,
 }
 
-/// `repositoryOpts` of a Release.
+/// `repositoryOpts` of a Chart.
 #[derive(Debug, Clone, Serialize)]
 pub struct RepositoryOpts {
     /// The repository URL.
     pub repo: String,
 }
 
-impl ReleaseInputs {
-    /// A release `name` of `source` into `namespace` with `values`.
+impl ChartInputs {
+    /// The chart of `source` installed as `name` into `namespace` with `values`.
     pub fn new(name: &str, namespace: &str, source: &ChartSource, values: Value) -> Self {
         let (chart, version, repository_opts) = match source {
             ChartSource::Repository {
@@ -111,24 +109,22 @@ impl ReleaseInputs {
             version,
             repository_opts,
             values,
-            atomic: true,
-            timeout: 900,
         }
     }
 }
 
-/// Registers `release` under `scope` through `provider`; its logical name is
-/// `<component>-release-<release name>`.
-pub fn register_release(
+/// Installs `chart` under `scope` through `provider` (the chart's objects use it too); its
+/// logical name is `<component>-chart-<release name>`.
+pub fn install_chart(
     scope: &ComponentScope,
     provider: &ProviderResource,
-    release: &ReleaseInputs,
+    chart: &ChartInputs,
     options: ResourceOptions,
-) -> CustomResource {
-    scope.ctx().register_custom(
-        RELEASE_TYPE,
-        &scope.child_name(&format!("release-{}", release.name)),
-        release,
+) -> ComponentResource {
+    scope.ctx().register_remote_component(
+        CHART_TYPE,
+        &scope.child_name(&format!("chart-{}", chart.name)),
+        chart,
         options.parent(scope.component()).provider(provider),
     )
 }
