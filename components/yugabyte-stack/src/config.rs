@@ -15,8 +15,8 @@ pub struct YugabyteConfig {
     pub namespace: String,
     /// Tablet servers; unset means the capacity model's figure.
     pub tservers: Option<u32>,
-    /// `helmRelease` (real deploys) or `preinstalled` (the database exists already, or the
-    /// offline render mode, where Helm releases cannot work).
+    /// `helm` (this stack installs the chart per zone) or `preinstalled` (the database
+    /// exists already).
     pub install: OperatorInstall,
     /// A local `yugabyte` chart instead of the vendor's repository (air-gapped deploys).
     pub chart_path: Option<String>,
@@ -29,7 +29,7 @@ pub struct YugabyteConfig {
     /// CPU and memory per tablet server.
     pub tserver_resources: PodResources,
     /// TLS between nodes and from clients, with certificates from a cert-manager
-    /// ClusterIssuer (one CA for every zone's release).
+    /// ClusterIssuer (one CA for every zone).
     pub tls: TlsConfig,
     /// The application database.
     pub database: String,
@@ -51,18 +51,14 @@ pub struct PodResources {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct TlsConfig {
-    /// Encrypt node-to-node and client-to-server traffic.
+    /// Encrypt node-to-node and client-to-server traffic, with certificates from the
+    /// cert-manager ClusterIssuer handed to the component (`certManager.clusterIssuer`).
     pub enabled: bool,
-    /// The cert-manager ClusterIssuer that signs every node's certificate.
-    pub cluster_issuer: String,
 }
 
 impl Default for TlsConfig {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            cluster_issuer: "heartbeat-ca".into(),
-        }
+        Self { enabled: true }
     }
 }
 
@@ -71,7 +67,7 @@ impl Default for YugabyteConfig {
         Self {
             namespace: "yugabyte".into(),
             tservers: None,
-            install: OperatorInstall::HelmRelease,
+            install: OperatorInstall::Helm,
             chart_path: None,
             storage_class: "gp3".into(),
             master_disk_gib: 20,
@@ -159,12 +155,6 @@ impl YugabyteConfig {
             "masterDiskGib",
             self.master_disk_gib,
             "give each master at least 1 GiB",
-        );
-        problems.check(
-            !self.tls.enabled || !self.tls.cluster_issuer.is_empty(),
-            "tls.clusterIssuer",
-            &self.tls.cluster_issuer,
-            "name the cert-manager ClusterIssuer that signs the nodes' certificates, or set tls.enabled to false",
         );
     }
 }

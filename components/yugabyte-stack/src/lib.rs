@@ -2,7 +2,7 @@
 //! cluster and the application database the pipeline writes to.
 //!
 //! # What it provisions
-//! 1. A namespace per zone (`<namespace>-<zone>`) and one release of the official `yugabyte`
+//! 1. A namespace per zone (`<namespace>-<zone>`) and one install of the official `yugabyte`
 //!    Helm chart ([`versions::CHART_VERSION`]) per zone, in the chart's multi-zone layout:
 //!    every release gets the same `masterAddresses` (3 masters in all, spread round robin
 //!    over the zones), `isMultiAz`, its zone's `nodeSelector`, and the placement flags
@@ -30,17 +30,21 @@
 //! [`YugabyteStack`]: the YSQL endpoint (one host per zone, and a multi-host JDBC URL), the
 //! database name, the application credentials Secret.
 //!
-//! Like any Helm release, the zone releases cannot run under the kubernetes provider's
-//! render-to-directory mode; `yugabyte.install: preinstalled` leaves them out there.
+//! Each zone's chart is rendered on the client and its objects (StatefulSets, Services,
+//! PodDisruptionBudgets) are resources of their own (see [`platform_core::helm`]), so a
+//! preview shows what changes per zone and the render-to-directory mode writes them out.
+//! `yugabyte.install: preinstalled` leaves the database to others (the application
+//! database, roles and migrations are still applied).
 
 pub mod config;
 pub mod migration;
 pub mod placement;
 pub mod versions;
 
+pub use cert_manager::Issuer;
 use platform_core::capacity::Sizing;
 use platform_core::helm::OperatorInstall;
-use platform_core::helm::{ChartSource, ReleaseInputs, register_release};
+use platform_core::helm::{ChartInputs, ChartSource, install_chart};
 use platform_core::kubernetes::Manifest;
 use platform_core::kubernetes::namespace;
 use platform_core::{ComponentScope, Problems};
@@ -63,6 +67,8 @@ pub struct YugabyteStackArgs<'a> {
     pub zones: &'a [String],
     /// Section `heartbeat-platform:yugabyte`.
     pub config: &'a YugabyteConfig,
+    /// The ClusterIssuer that signs the nodes' certificates (required when `tls.enabled`).
+    pub tls_issuer: Option<&'a Issuer>,
     /// The superuser (`yugabyte`) password, a Pulumi secret.
     pub admin_password: Output<String>,
     /// The application role's password, a Pulumi secret.
@@ -122,6 +128,7 @@ impl YugabyteStack {
             sizing,
             zones,
             config,
+            tls_issuer,
             admin_password,
             app_password,
             credential_readers,
@@ -132,6 +139,13 @@ impl YugabyteStack {
         if zones.is_empty() {
             problems.add("", "(no zones)", "the cluster needs at least one zone");
         }
+        problems.check(
+            !config.tls.enabled || tls_issuer.is_some(),
+            "tls.enabled",
+            true,
+            "TLS needs a cert-manager ClusterIssuer: hand the component CertManager's issuer (the stack program does), or set tls.enabled to false",
+        );
+        let issuer = tls_issuer.filter(|_| config.tls.enabled);
         problems.into_result()?;
 
         let scope = ComponentScope::new(ctx, "yugabyte", "YugabyteStack", name, options);
@@ -142,10 +156,10 @@ impl YugabyteStack {
             .collect::<Vec<_>>()
             .join(",");
 
-        let mut releases = Vec::new();
+        let mut charts = Vec::new();
         for share in &shares {
             let ns = scope.kubernetes(provider, &Manifest::new(namespace(&share.namespace)));
-            if config.install == OperatorInstall::HelmRelease {
+            if config.install == OperatorInstall::Helm {
                 let source = ChartSource::pinned(
                     versions::CHART_REPO,
                     versions::CHART,
@@ -157,18 +171,21 @@ impl YugabyteStack {
                     share,
                     &master_addresses,
                     sizing.database_disk_gib,
+                    issuer.map(|i| i.name.as_str()),
                 );
-                let release = ReleaseInputs::new(
+                let chart = ChartInputs::new(
                     &format!("yb-{}", share.zone),
                     &share.namespace,
                     &source,
                     values,
                 );
-                releases.push(register_release(
+                charts.push(install_chart(
                     &scope,
                     provider,
-                    &release,
-                    ResourceOptions::new().depends_on(&ns),
+                    &chart,
+                    issuer
+                        .map_or(ResourceOptions::new(), |i| i.after(ResourceOptions::new()))
+                        .depends_on(&ns),
                 ));
             }
         }
@@ -212,7 +229,7 @@ impl YugabyteStack {
             .iter()
             .map(|s| format!("{}:{}", s.ysql_host(), placement::YSQL_PORT))
             .collect();
-        let job_options = releases
+        let job_options = charts
             .iter()
             .fold(after_ns().depends_on(&config_map), |o, r| o.depends_on(r));
         let job = scope.kubernetes_with(

@@ -77,6 +77,7 @@ pub fn zone_values(
     share: &ZoneShare,
     master_addresses: &str,
     tserver_disk_gib: u64,
+    issuer: Option<&str>,
 ) -> Value {
     let placement = json!({
         "placement_cloud": "aws",
@@ -84,7 +85,7 @@ pub fn zone_values(
         "placement_zone": share.zone,
         "ysql_enable_auth": true,
     });
-    let tls = if config.tls.enabled {
+    let tls = if let Some(issuer) = issuer {
         json!({
             "enabled": true,
             "nodeToNode": true,
@@ -94,8 +95,12 @@ pub fn zone_values(
                 "enabled": true,
                 "bootstrapSelfsigned": false,
                 "useClusterIssuer": true,
-                "clusterIssuer": config.tls.cluster_issuer,
+                "clusterIssuer": issuer,
             },
+            // Empty: the nodes trust the `ca.crt` cert-manager writes beside each
+            // certificate. Left at the chart's default, a public sample CA would be mounted as
+            // the fallback root.
+            "rootCA": { "cert": "", "key": "" },
         })
     } else {
         json!({ "enabled": false })

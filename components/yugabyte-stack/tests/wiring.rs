@@ -2,6 +2,7 @@
 //! addresses and placement flags, sizes from the capacity model, credentials only as
 //! secrets, an idempotent migration Job after the database.
 
+use cert_manager::{CertManager, CertManagerConfig};
 use mock_engine::{MockEngine, Mode, Registration};
 use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing};
@@ -30,6 +31,16 @@ async fn synth(
     zones: Vec<String>,
     config: YugabyteConfig,
 ) -> (Vec<Registration>, anyhow::Result<()>) {
+    synth_with(sizing, zones, config, true).await
+}
+
+/// As [`synth`]; `with_issuer` hands the component the ClusterIssuer of a CertManager.
+async fn synth_with(
+    sizing: Sizing,
+    zones: Vec<String>,
+    config: YugabyteConfig,
+    with_issuer: bool,
+) -> (Vec<Registration>, anyhow::Result<()>) {
     let engine = MockEngine::start(Mode::Update).await.unwrap();
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     let result = pulumi_runtime::run(settings, move |ctx| async move {
@@ -40,6 +51,13 @@ async fn synth(
             ClusterAccess::RenderToDirectory("out/k8s".into()),
             ResourceOptions::new(),
         );
+        let tls = CertManager::new(
+            &ctx,
+            "tls",
+            &provider,
+            &CertManagerConfig::default(),
+            ResourceOptions::new(),
+        )?;
         let stack = YugabyteStack::new(
             &ctx,
             "yugabyte",
@@ -48,6 +66,7 @@ async fn synth(
                 sizing: &sizing,
                 zones: &zones,
                 config: &config,
+                tls_issuer: with_issuer.then_some(&tls.issuer),
                 admin_password: Output::secret(ADMIN_PASSWORD.to_owned()),
                 app_password: Output::secret(PASSWORD.to_owned()),
                 credential_readers: vec![SecretReader {
@@ -64,11 +83,13 @@ async fn synth(
     (engine.registrations(), result)
 }
 
-/// The zone releases, in zone order.
+/// The zone charts, in zone order.
 fn releases(registrations: &[Registration]) -> Vec<&Registration> {
     let mut releases: Vec<_> = registrations
         .iter()
-        .filter(|r| r.type_token == "kubernetes:helm.sh/v3:Release")
+        .filter(|r| {
+            r.type_token == "kubernetes:helm.sh/v4:Chart" && r.name.starts_with("yugabyte-")
+        })
         .collect();
     releases.sort_by_key(|r| r.input_str("namespace"));
     releases
@@ -103,6 +124,11 @@ async fn prod_one_release_per_zone_with_shared_masters_and_placement() {
     result.unwrap();
     let releases = releases(&registrations);
     assert_eq!(releases.len(), 3);
+    let issuer = mock_engine::query::named(
+        &registrations,
+        "kubernetes:cert-manager.io/v1:ClusterIssuer",
+        "heartbeat-ca",
+    );
     assert_eq!(sum(&releases, "values/replicas/master"), 3);
     assert_eq!(
         sum(&releases, "values/replicas/tserver"),
@@ -150,6 +176,21 @@ async fn prod_one_release_per_zone_with_shared_masters_and_placement() {
             Some("gp3")
         );
         assert_eq!(release.input("values/tls/enabled").unwrap(), true);
+        assert_eq!(
+            release
+                .input_str("values/tls/certManager/clusterIssuer")
+                .as_deref(),
+            Some("heartbeat-ca")
+        );
+        assert_eq!(
+            release.input_str("values/tls/rootCA/cert").as_deref(),
+            Some(""),
+            "no fallback root CA: the chart's default is a public sample"
+        );
+        assert!(
+            release.dependencies.contains(&issuer.urn),
+            "the zone's chart waits for the CA issuer"
+        );
         assert_eq!(release.input("values/enableLoadBalancer").unwrap(), false);
         assert!(masters.contains(&format!(
             "yb-masters.yugabyte-{zone}.svc.cluster.local:7100"
@@ -343,6 +384,31 @@ async fn bad_config_registers_nothing_and_names_the_key() {
     assert!(
         registrations
             .iter()
-            .all(|r| !r.type_token.starts_with("kubernetes:helm"))
+            .all(|r| !r.name.starts_with("yugabyte"))
     );
+}
+
+#[tokio::test]
+async fn tls_without_an_issuer_is_refused_before_anything_registers() {
+    let sizing = sizing(200, 1_000_000, 2);
+    let (registrations, result) =
+        synth_with(sizing.clone(), zones(2), YugabyteConfig::default(), false).await;
+    let error = format!("{:#}", result.unwrap_err());
+    assert!(error.contains("tls.enabled"), "{error}");
+    assert!(error.contains("ClusterIssuer"), "{error}");
+    assert!(
+        !registrations
+            .iter()
+            .any(|r| r.type_token.starts_with("heartbeat:yugabyte")),
+        "nothing of the component registered"
+    );
+
+    let mut plain = YugabyteConfig::default();
+    plain.tls.enabled = false;
+    let (registrations, result) = synth_with(sizing, zones(2), plain, false).await;
+    result.unwrap();
+    for release in releases(&registrations) {
+        assert_eq!(release.input("values/tls/enabled").unwrap(), false);
+        assert!(release.input("values/tls/certManager").is_none());
+    }
 }

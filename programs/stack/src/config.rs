@@ -2,6 +2,7 @@
 //! stack's Pulumi config and validated before anything is registered. Validation reports every
 //! problem at once, each naming the key, the value and the fix.
 
+use cert_manager::CertManagerConfig;
 use eks_cluster::EksConfig;
 use ingest_service::IngestConfig;
 use kafka_stack::KafkaConfig;
@@ -18,6 +19,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "load",
     "network",
     "eks",
+    "certManager",
     "kafka",
     "yugabyte",
     "pipeline",
@@ -42,6 +44,8 @@ pub struct PlatformConfig {
     pub network: NetworkConfig,
     /// `heartbeat-platform:eks`.
     pub eks: EksConfig,
+    /// `heartbeat-platform:certManager`.
+    pub cert_manager: CertManagerConfig,
     /// `heartbeat-platform:kafka`.
     pub kafka: KafkaConfig,
     /// `heartbeat-platform:yugabyte`.
@@ -87,6 +91,8 @@ impl PlatformConfig {
             &mut problems,
         );
         let eks: Option<EksConfig> = section(config, NAMESPACE, "eks", &mut problems);
+        let cert_manager: Option<CertManagerConfig> =
+            section(config, NAMESPACE, "certManager", &mut problems);
         let kafka: Option<KafkaConfig> = section(config, NAMESPACE, "kafka", &mut problems);
         let yugabyte: Option<YugabyteConfig> =
             section(config, NAMESPACE, "yugabyte", &mut problems);
@@ -114,11 +120,21 @@ impl PlatformConfig {
             Some(load),
             Some(network),
             Some(eks),
+            Some(cert_manager),
             Some(kafka),
             Some(yugabyte),
             Some(pipeline),
             Some(ingest),
-        ) = (load, network, eks, kafka, yugabyte, pipeline, ingest)
+        ) = (
+            load,
+            network,
+            eks,
+            cert_manager,
+            kafka,
+            yugabyte,
+            pipeline,
+            ingest,
+        )
         else {
             return Err(problems
                 .into_result()
@@ -137,6 +153,7 @@ impl PlatformConfig {
             section_problems("network", &|p| network.validate(region, p));
         }
         section_problems("eks", &|p| eks.validate(network.cidr, p));
+        section_problems("certManager", &|p| cert_manager.validate(p));
         section_problems("kafka", &|p| kafka.validate(&sizing, zones, p));
         section_problems("yugabyte", &|p| yugabyte.validate(&sizing, zones, p));
         section_problems("ingest", &|p| ingest.validate(&sizing, zones, p));
@@ -161,6 +178,7 @@ impl PlatformConfig {
             sizing,
             network,
             eks,
+            cert_manager,
             kafka,
             yugabyte,
             pipeline,

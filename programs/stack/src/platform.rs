@@ -1,5 +1,6 @@
 //! The composition of the components.
 
+use cert_manager::CertManager;
 use eks_cluster::{EksCluster, EksClusterArgs};
 use ingest_service::{
     ControllerSite, IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
@@ -65,15 +66,21 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         },
         ResourceOptions::new(),
     )?;
-    // Helm releases cannot run under the render-to-directory provider (pulumi-kubernetes#1716).
-    let (mut kafka_config, mut yugabyte_config) = (config.kafka.clone(), config.yugabyte.clone());
+    let cert_manager = CertManager::new(
+        &ctx,
+        "tls",
+        &cluster.provider,
+        &config.cert_manager,
+        ResourceOptions::new(),
+    )?;
+    let zones = &config.network.zones;
+    // The AWS Load Balancer Controller's chart asks the cluster for its webhook Secret while
+    // it renders (Helm `lookup`), which the render-to-directory provider cannot answer: an
+    // offline render treats the controller as preinstalled (docs/ingest-service.md).
     let mut ingest_config = config.ingest.clone();
     if config.render_directory.is_some() {
         ingest_config.load_balancer_controller = OperatorInstall::Preinstalled;
-        kafka_config.operator_install = OperatorInstall::Preinstalled;
-        yugabyte_config.install = OperatorInstall::Preinstalled;
     }
-    let zones = &config.network.zones;
     let kafka = KafkaStack::new(
         &ctx,
         "kafka",
@@ -81,11 +88,11 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             provider: &cluster.provider,
             sizing: &config.sizing,
             zones,
-            config: &kafka_config,
+            config: &config.kafka,
         },
         ResourceOptions::new(),
     )?;
-    let tablets = yugabyte_config.tservers(&config.sizing);
+    let tablets = config.yugabyte.tservers(&config.sizing);
     let database = YugabyteStack::new(
         &ctx,
         "yugabyte",
@@ -93,7 +100,8 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             provider: &cluster.provider,
             sizing: &config.sizing,
             zones,
-            config: &yugabyte_config,
+            config: &config.yugabyte,
+            tls_issuer: Some(&cert_manager.issuer),
             admin_password: config.database_admin_password.clone(),
             app_password: config.database_password.clone(),
             credential_readers: vec![SecretReader {
@@ -112,7 +120,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             kafka: &kafka,
             database: SinkDatabase::from_stack(&database),
             settings: &config.pipeline,
-            replication_factor: kafka_config.replication_factor,
+            replication_factor: config.kafka.replication_factor,
         },
         ResourceOptions::new(),
     )?;

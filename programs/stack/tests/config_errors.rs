@@ -57,6 +57,12 @@ async fn each_bad_value_gets_its_own_message() {
             "too small for 6 subnets",
         ),
         (
+            "certManager",
+            r#"{"caDays": 5}"#,
+            "heartbeat-platform:certManager.caDays",
+            "between 30 and 36500",
+        ),
+        (
             "eks",
             r#"{"serviceCidr": "10.50.128.0/17"}"#,
             "heartbeat-platform:eks.serviceCidr",

@@ -10,6 +10,7 @@ use support::{run, stack_config};
 const COMPONENTS: &[&str] = &[
     "heartbeat:network:Network",
     "heartbeat:eks:EksCluster",
+    "heartbeat:tls:CertManager",
     "heartbeat:kafka:KafkaStack",
     "heartbeat:yugabyte:YugabyteStack",
     "heartbeat:pipeline:KsqlPipeline",
@@ -112,4 +113,35 @@ async fn prod_is_sized_by_the_capacity_model() {
         outputs["zones"],
         serde_json::json!(["eu-west-1a", "eu-west-1b", "eu-west-1c"])
     );
+}
+
+#[tokio::test]
+async fn the_database_waits_for_the_platform_ca() {
+    let (engine, result) = run(Mode::Update, &stack_config("dev")).await;
+    result.unwrap();
+    let registrations = engine.registrations();
+    let issuer = mock_engine::query::named(
+        &registrations,
+        "kubernetes:cert-manager.io/v1:ClusterIssuer",
+        "heartbeat-ca",
+    );
+    let zone_charts: Vec<_> =
+        mock_engine::query::of_type(&registrations, "kubernetes:helm.sh/v4:Chart")
+            .into_iter()
+            .filter(|chart| chart.name.starts_with("yugabyte-"))
+            .collect();
+    assert_eq!(zone_charts.len(), 2, "one chart per dev zone");
+    for chart in zone_charts {
+        assert!(
+            chart.dependencies.contains(&issuer.urn),
+            "{} waits for the CA",
+            chart.name
+        );
+        assert_eq!(
+            chart
+                .input_str("values/tls/certManager/clusterIssuer")
+                .as_deref(),
+            Some("heartbeat-ca")
+        );
+    }
 }

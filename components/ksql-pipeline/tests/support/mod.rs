@@ -11,7 +11,7 @@ use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing};
 use platform_core::kubernetes::{ClusterAccess, register_provider};
 use pulumi_runtime::{Output, ResourceOptions};
-use yugabyte_stack::{SecretReader, YugabyteConfig, YugabyteStack, YugabyteStackArgs};
+use yugabyte_stack::{Issuer, SecretReader, YugabyteConfig, YugabyteStack, YugabyteStackArgs};
 
 /// The database password the stack is given (a Pulumi secret).
 pub const PASSWORD: &str = "db-pw-from-config";
@@ -85,6 +85,7 @@ pub async fn synth(mode: Mode, settings: PipelineSettings, database: Database) -
                 sizing: &sizing,
                 zones: &zones,
                 config: &yugabyte_config,
+                tls_issuer: Some(&Issuer::existing("heartbeat-ca")),
                 admin_password: Output::secret(PASSWORD.to_owned()),
                 app_password: Output::secret(PASSWORD.to_owned()),
                 credential_readers: vec![SecretReader {
