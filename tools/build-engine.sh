@@ -43,7 +43,10 @@ build_pulumi_cli() {
 }
 
 build_kubernetes_provider() {
-    local cached=$ENGINE_CACHE/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION-$K8S_PROVIDER_MODULE_VERSION
+    # Helm's default Kubernetes version (used when no cluster answers, as in the offline
+    # render) is stamped at link time; like Helm's own build, stamp the client-go version the
+    # provider is built with (v0.33.x -> 1.33), not Helm's fallback 1.20.
+    local cached=$ENGINE_CACHE/pulumi-resource-kubernetes-$K8S_PROVIDER_VERSION-$K8S_PROVIDER_MODULE_VERSION-helm-kube
     if [ ! -x "$cached" ]; then
         log "pulumi-resource-kubernetes: building $K8S_PROVIDER_VERSION (cold: 10-40 min on 2 cores, depending on load)"
         local moddir src=$CACHE/src/pulumi-kubernetes-provider-$K8S_PROVIDER_MODULE_VERSION
@@ -60,8 +63,11 @@ build_kubernetes_provider() {
                 -require="github.com/pulumi/pulumi-kubernetes/sdk/v4@$K8S_SDK_VERSION"
             export GOFLAGS="$GOFLAGS -mod=mod"
             (cd cmd/pulumi-resource-kubernetes && VERSION=$K8S_PROVIDER_VERSION go run ./generate.go)
+            # client-go v0.N.x is the client of Kubernetes 1.N.
+            local minor chartutil=helm.sh/helm/v3/pkg/chartutil
+            minor=$(go list -m -f '{{.Version}}' k8s.io/client-go | cut -d. -f2)
             go build -trimpath -tags osusergo \
-                -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION" \
+                -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION -X $chartutil.k8sVersionMajor=1 -X $chartutil.k8sVersionMinor=$minor" \
                 -o "$cached.tmp" ./cmd/pulumi-resource-kubernetes
         )
         mv "$cached.tmp" "$cached"

@@ -31,12 +31,52 @@ gate() {
     summary+=("$(printf '%-5s %-24s %4d s' "$stack" "$name" $((SECONDS - t0)))")
 }
 
+# chart_kind CHART: "vendor" or "stand-in", by the local chart the stack installed.
+chart_kind() {
+    if grep -q '^name: stand-in$' "$CHARTS_DIR/$1/Chart.yaml"; then echo stand-in; else echo vendor; fi
+}
+
+# check_charts STACK DIR: the Helm charts' objects are among the rendered manifests: the
+# vendor's workloads, or for a stand-in the ConfigMap holding the values the stack passed.
+check_charts() {
+    local stack=$1 dir=$2 zone missing=()
+    [ -n "$CHARTS_DIR" ] || return 0
+    have() { [ -n "$(find "$dir" -name "$1" -print -quit)" ] || missing+=("$1"); }
+    have 'apps_v1-deployment-cert-manager-cert-manager.yaml'
+    have '*customresourcedefinition*certificates.cert-manager.io.yaml'
+    have 'cert-manager.io_v1-clusterissuer-*-heartbeat-ca.yaml'
+    if [ "$(chart_kind strimzi-kafka-operator)" = vendor ]; then
+        have 'apps_v1-deployment-*-strimzi-cluster-operator.yaml'
+        have '*customresourcedefinition*kafkas.kafka.strimzi.io.yaml'
+    else
+        have 'v1-configmap-*-strimzi-stand-in.yaml'
+    fi
+    local zones
+    zones=$(find "$dir" -name 'v1-namespace-*yugabyte-*.yaml' | sed 's/.*yugabyte-\(.*\)\.yaml/\1/')
+    [ -n "$zones" ] || missing+=("a namespace per YugabyteDB zone")
+    for zone in $zones; do
+        if [ "$(chart_kind yugabyte)" = vendor ]; then
+            have "apps_v1-statefulset-yugabyte-$zone-yb-master.yaml"
+            have "apps_v1-statefulset-yugabyte-$zone-yb-tserver.yaml"
+        else
+            have "v1-configmap-yugabyte-$zone-yb-$zone-stand-in.yaml"
+            grep -q "placement_zone\":\"$zone\"" "$dir"/*/v1-configmap-yugabyte-"$zone"-*stand-in.yaml 2>/dev/null ||
+                missing+=("zone $zone's chart values with placement_zone $zone")
+        fi
+    done
+    [ ${#missing[@]} -eq 0 ] || die "[$stack] rendered manifests lack: ${missing[*]}"
+    summary+=("$(printf '%-5s charts rendered: cert-manager %s, strimzi-kafka-operator %s, yugabyte %s (zones: %s)' \
+        "$stack" "$(chart_kind cert-manager)" "$(chart_kind strimzi-kafka-operator)" "$(chart_kind yugabyte)" \
+        "$(echo $zones)")")
+}
+
 for stack in "${stacks[@]}"; do
     prepare_stack "$stack" "$gates/$stack"
     gate "$stack" preview preview
     gate "$stack" up up --yes --skip-preview
     created=$(resource_count "$stack")
     manifests=$(find "$RENDER_DIR" -type f | wc -l)
+    check_charts "$stack" "$RENDER_DIR"
     gate "$stack" preview-no-changes preview --expect-no-changes
     gate "$stack" destroy destroy --yes --skip-preview
     left=$(resource_count "$stack")

@@ -8,6 +8,10 @@
 build_stack_tools() {
     bash "$ROOT/tools/build-engine.sh"
     bash "$ROOT/tools/gen-aws-schema.sh"
+    # Local copies of the Helm charts (tools/charts.sh), unless HEARTBEAT_CHARTS_ONLINE=1 lets
+    # the kubernetes provider fetch the pinned charts from the vendors' repositories.
+    CHARTS_DIR=""
+    [ "${HEARTBEAT_CHARTS_ONLINE:-0}" = 1 ] || CHARTS_DIR=$(bash "$ROOT/tools/charts.sh")
     log "cargo build --release -p heartbeat-stack -p pulumi-language-rust -p stub-aws-provider"
     (cd "$ROOT" && CARGO_TARGET_DIR=$ROOT/target cargo build --release --quiet \
         -p heartbeat-stack -p pulumi-language-rust -p stub-aws-provider)
@@ -52,6 +56,13 @@ prepare_stack() {
         done
         pulumi config set heartbeat-platform:kubernetesRenderDirectory "$render" \
             --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
+        local key
+        for key in kafka.operatorChartPath:strimzi-kafka-operator yugabyte.chartPath:yugabyte \
+            certManager.chartPath:cert-manager; do
+            [ -n "$CHARTS_DIR" ] || break
+            pulumi config set --path "heartbeat-platform:${key%%:*}" "$CHARTS_DIR/${key#*:}" \
+                --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
+        done
     )
     RENDER_DIR=$ROOT/$render
 }
