@@ -1,4 +1,7 @@
-//! IAM: roles with AWS managed policies attached, and inline policies.
+//! IAM: roles with AWS managed policies attached, inline policies, and typed policy documents
+//! for customer-managed policies.
+
+use std::collections::BTreeMap;
 
 use platform_core::{AwsInputs, ComponentScope, Tags};
 use pulumi_runtime::{CustomResource, Output};
@@ -57,6 +60,91 @@ impl AwsInputs for RolePolicy {
     const TYPE_TOKEN: &'static str = "aws:iam/rolePolicy:RolePolicy";
     fn tags_mut(&mut self) -> Option<&mut Tags> {
         None
+    }
+}
+
+/// `aws:iam/policy:Policy` inputs: a customer-managed policy.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    /// What the policy is for.
+    pub description: String,
+    /// The policy document (JSON).
+    pub policy: Output<String>,
+    /// Tags.
+    pub tags: Tags,
+}
+
+impl AwsInputs for Policy {
+    const TYPE_TOKEN: &'static str = "aws:iam/policy:Policy";
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        Some(&mut self.tags)
+    }
+}
+
+/// An IAM policy document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyDocument {
+    /// Always `2012-10-17`.
+    pub version: &'static str,
+    /// The statements.
+    pub statement: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    /// A document of `statements`.
+    pub fn new(statements: Vec<Statement>) -> Self {
+        Self {
+            version: "2012-10-17",
+            statement: statements,
+        }
+    }
+
+    /// The document as IAM's JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a policy document serializes")
+    }
+}
+
+/// One `Allow` statement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Statement {
+    /// Always `Allow`.
+    pub effect: &'static str,
+    /// The actions allowed.
+    pub action: Vec<&'static str>,
+    /// The resource (ARN or pattern) they apply to.
+    pub resource: String,
+    /// Operator -> condition key -> values.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub condition: BTreeMap<&'static str, BTreeMap<String, serde_json::Value>>,
+}
+
+/// A statement allowing `actions` on `resource`.
+pub fn allow(actions: &[&'static str], resource: &str) -> Statement {
+    Statement {
+        effect: "Allow",
+        action: actions.to_vec(),
+        resource: resource.to_owned(),
+        condition: BTreeMap::new(),
+    }
+}
+
+impl Statement {
+    /// Adds condition `operator` on `key`.
+    pub fn when(mut self, operator: &'static str, key: &str, value: serde_json::Value) -> Self {
+        self.condition
+            .entry(operator)
+            .or_default()
+            .insert(key.to_owned(), value);
+        self
+    }
+
+    /// Only for resources that carry tag `tag` (`Null: false`).
+    pub fn when_tagged(self, tag: &str) -> Self {
+        self.when("Null", &format!("aws:ResourceTag/{tag}"), "false".into())
     }
 }
 

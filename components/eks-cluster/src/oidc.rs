@@ -40,6 +40,17 @@ pub struct OidcIssuer {
     pub issuer_url: Output<String>,
 }
 
+impl OidcIssuer {
+    /// The issuer of a cluster this program does not manage, by its IAM OIDC provider's ARN
+    /// and its URL (`aws eks describe-cluster --query cluster.identity.oidc.issuer`).
+    pub fn existing(provider_arn: &str, issuer_url: &str) -> Self {
+        Self {
+            provider_arn: Output::new(provider_arn.to_owned()),
+            issuer_url: Output::new(issuer_url.to_owned()),
+        }
+    }
+}
+
 /// Registers the IAM OIDC provider for the cluster's issuer.
 pub fn register(scope: &ComponentScope, issuer_url: Output<String>) -> OidcIssuer {
     let provider = scope.aws(

@@ -6,64 +6,13 @@
 //! right to create load balancers, target groups and security groups only with the
 //! controller's cluster tag; and to change or delete only what carries that tag.
 
-use std::collections::BTreeMap;
-
+use eks_cluster::iam::{Policy, PolicyDocument, allow};
 use eks_cluster::{OidcIssuer, ServiceAccountRole};
-use platform_core::{AwsInputs, ComponentScope, Tags};
+use platform_core::{ComponentScope, Tags};
 use pulumi_runtime::{CustomResource, Output};
-use serde::Serialize;
-
-/// An IAM policy document.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PolicyDocument {
-    /// Always `2012-10-17`.
-    pub version: &'static str,
-    /// The statements.
-    pub statement: Vec<Statement>,
-}
-
-/// One `Allow` statement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Statement {
-    /// Always `Allow`.
-    pub effect: &'static str,
-    /// The actions allowed.
-    pub action: Vec<&'static str>,
-    /// The resources they apply to.
-    pub resource: &'static str,
-    /// Operator → condition key → values.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub condition: BTreeMap<&'static str, BTreeMap<String, serde_json::Value>>,
-}
 
 const INGRESS_TAG: &str = "ingress.k8s.aws/cluster";
 const SERVICE_TAG: &str = "service.k8s.aws/cluster";
-
-fn allow(actions: &[&'static str], resource: &'static str) -> Statement {
-    Statement {
-        effect: "Allow",
-        action: actions.to_vec(),
-        resource,
-        condition: BTreeMap::new(),
-    }
-}
-
-impl Statement {
-    fn when(mut self, operator: &'static str, key: &str, value: serde_json::Value) -> Self {
-        self.condition
-            .entry(operator)
-            .or_default()
-            .insert(key.to_owned(), value);
-        self
-    }
-
-    /// Only for resources that carry the controller's `tag` (`Null: false`).
-    fn tagged(self, tag: &str) -> Self {
-        self.when("Null", &format!("aws:ResourceTag/{tag}"), "false".into())
-    }
-}
 
 /// The controller's policy document.
 pub fn controller_policy() -> PolicyDocument {
@@ -174,7 +123,7 @@ pub fn controller_policy() -> PolicyDocument {
             &format!("aws:RequestTag/{INGRESS_TAG}"),
             "true".into(),
         )
-        .tagged(INGRESS_TAG),
+        .when_tagged(INGRESS_TAG),
         allow(
             &[
                 "ec2:AuthorizeSecurityGroupIngress",
@@ -183,7 +132,7 @@ pub fn controller_policy() -> PolicyDocument {
             ],
             "*",
         )
-        .tagged(INGRESS_TAG),
+        .when_tagged(INGRESS_TAG),
         allow(
             &[
                 "elasticloadbalancing:CreateLoadBalancer",
@@ -217,7 +166,7 @@ pub fn controller_policy() -> PolicyDocument {
             &format!("aws:RequestTag/{INGRESS_TAG}"),
             "true".into(),
         )
-        .tagged(INGRESS_TAG),
+        .when_tagged(INGRESS_TAG),
         allow(
             &[
                 "elasticloadbalancing:AddTags",
@@ -230,9 +179,9 @@ pub fn controller_policy() -> PolicyDocument {
             &format!("aws:RequestTag/{INGRESS_TAG}"),
             "true".into(),
         )
-        .tagged(INGRESS_TAG),
-        allow(&mutate_balancers, "*").tagged(INGRESS_TAG),
-        allow(&mutate_balancers, "*").tagged(SERVICE_TAG),
+        .when_tagged(INGRESS_TAG),
+        allow(&mutate_balancers, "*").when_tagged(INGRESS_TAG),
+        allow(&mutate_balancers, "*").when_tagged(SERVICE_TAG),
         allow(&["elasticloadbalancing:AddTags"], load_balancer_arns)
             .when(
                 "StringEquals",
@@ -273,29 +222,7 @@ pub fn controller_policy() -> PolicyDocument {
             "*",
         ),
     ];
-    PolicyDocument {
-        version: "2012-10-17",
-        statement: statements,
-    }
-}
-
-/// `aws:iam/policy:Policy` inputs: a customer-managed policy.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Policy {
-    /// What the policy is for.
-    pub description: String,
-    /// The policy document (JSON).
-    pub policy: String,
-    /// Tags.
-    pub tags: Tags,
-}
-
-impl AwsInputs for Policy {
-    const TYPE_TOKEN: &'static str = "aws:iam/policy:Policy";
-    fn tags_mut(&mut self) -> Option<&mut Tags> {
-        Some(&mut self.tags)
-    }
+    PolicyDocument::new(statements)
 }
 
 /// The controller's IAM role with its policy attached; depend on the attachment to know the
@@ -318,7 +245,7 @@ pub fn controller_role(
         "lb-controller-policy",
         Policy {
             description: "AWS Load Balancer Controller: ALBs for the ingest API".into(),
-            policy: serde_json::to_string(&controller_policy())?,
+            policy: Output::new(controller_policy().to_json()),
             tags: Tags::new(),
         },
     );

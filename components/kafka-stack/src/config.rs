@@ -133,8 +133,9 @@ pub struct ConnectConfig {
     /// Workers; unset means the capacity model's figure.
     pub workers: Option<u32>,
     /// Where Strimzi pushes the Connect image it builds with the plugins (a registry
-    /// repository the cluster can pull from, such as an ECR repository) and its tag.
-    pub build_image: String,
+    /// repository the cluster can pull from) and its tag; unset: an ECR repository that
+    /// KafkaStack creates, pushed to through the build's own IAM role.
+    pub build_image: Option<String>,
     /// A Secret with push credentials for that registry, if it needs one.
     pub push_secret: Option<String>,
     /// CPU, memory and heap per worker.
@@ -145,7 +146,7 @@ impl Default for ConnectConfig {
     fn default() -> Self {
         Self {
             workers: None,
-            build_image: "heartbeat-connect:debezium-jdbc-3.3.1".into(),
+            build_image: None,
             push_secret: None,
             resources: NodeResources::new("1", "4Gi", "2g"),
         }
@@ -303,12 +304,14 @@ impl KafkaConfig {
         self.connect
             .resources
             .validate("connect.resources", problems);
-        problems.check(
-            !self.connect.build_image.is_empty() && !self.connect.build_image.contains(' '),
-            "connect.buildImage",
-            &self.connect.build_image,
-            "set the registry repository and tag Strimzi pushes the Connect image to, such as <account>.dkr.ecr.<region>.amazonaws.com/heartbeat-connect:3.3.1",
-        );
+        if let Some(image) = &self.connect.build_image {
+            problems.check(
+                !image.is_empty() && !image.contains(' '),
+                "connect.buildImage",
+                image,
+                "give the registry repository and tag Strimzi pushes the Connect image to, such as registry.example.com/heartbeat-connect:3.3.1, or remove the key for an ECR repository",
+            );
+        }
         for (field, count) in [
             ("connect.workers", self.connect.workers),
             ("ksqlServers", self.ksql_servers),

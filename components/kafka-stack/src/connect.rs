@@ -114,7 +114,8 @@ pub fn kafka_connect(config: &KafkaConfig, workers: u32, user: &str) -> KafkaCon
             build: Some(ConnectBuild {
                 output: BuildOutput {
                     output_type: "docker".into(),
-                    image: config.connect.build_image.clone(),
+                    // Laid over by `registry::ConnectImage` when the stack creates the repository.
+                    image: config.connect.build_image.clone().unwrap_or_default(),
                     push_secret: config.connect.push_secret.clone(),
                 },
                 plugins: plugins(),

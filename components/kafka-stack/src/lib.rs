@@ -45,13 +45,15 @@
 //!
 //! ```no_run
 //! # async fn demo(ctx: pulumi_runtime::Context, provider: pulumi_runtime::ProviderResource,
-//! #               sizing: platform_core::capacity::Sizing) -> anyhow::Result<()> {
+//! #               sizing: platform_core::capacity::Sizing,
+//! #               oidc: eks_cluster::OidcIssuer) -> anyhow::Result<()> {
 //! use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 //! let zones = vec!["eu-west-1a".to_owned(), "eu-west-1b".into(), "eu-west-1c".into()];
 //! let kafka = KafkaStack::new(
 //!     &ctx,
 //!     "kafka",
-//!     KafkaStackArgs { provider: &provider, sizing: &sizing, zones: &zones, config: &KafkaConfig::default() },
+//!     KafkaStackArgs { provider: &provider, sizing: &sizing, zones: &zones,
+//!                      config: &KafkaConfig::default(), oidc: Some(&oidc) },
 //!     pulumi_runtime::ResourceOptions::new(),
 //! )?;
 //! println!("heartbeats has {} partitions", kafka.topics.heartbeats.partitions);
@@ -61,6 +63,7 @@
 pub mod cluster;
 pub mod config;
 pub mod connect;
+pub mod registry;
 pub mod services;
 pub mod strimzi;
 pub mod topics;
@@ -68,6 +71,7 @@ pub mod users;
 pub mod versions;
 pub mod workload;
 
+use eks_cluster::OidcIssuer;
 use platform_core::capacity::Sizing;
 use platform_core::helm;
 use platform_core::kubernetes::Manifest;
@@ -76,6 +80,7 @@ use platform_core::{ComponentScope, Problems};
 use pulumi_runtime::{
     AsResource, ComponentResource, Context, Output, ProviderResource, ResourceOptions,
 };
+use registry::ConnectImage;
 use serde::Serialize;
 
 pub use config::{ConnectConfig, KafkaConfig, NodeResources, OperatorInstall, ServiceExposure};
@@ -96,6 +101,10 @@ pub struct KafkaStackArgs<'a> {
     pub zones: &'a [String],
     /// Section `heartbeat-platform:kafka`.
     pub config: &'a KafkaConfig,
+    /// The cluster's OIDC issuer (EksCluster's output): with it and no
+    /// `connect.buildImage`, Connect's image goes to an ECR repository this component
+    /// creates ([`registry`]).
+    pub oidc: Option<&'a OidcIssuer>,
 }
 
 /// What KafkaStack hands to the components that follow.
@@ -154,9 +163,16 @@ impl KafkaStack {
             sizing,
             zones,
             config,
+            oidc,
         } = args;
         let mut problems = Problems::new(CONFIG_KEY);
         config.validate(sizing, zones.len(), &mut problems);
+        problems.check(
+            config.connect.build_image.is_some() || oidc.is_some(),
+            "connect.buildImage",
+            "(unset)",
+            "give the registry repository and tag Strimzi pushes the Connect image to (an ECR repository is created only when the component is given the cluster's OIDC issuer)",
+        );
         problems.into_result()?;
 
         let scope = ComponentScope::new(ctx, "kafka", "KafkaStack", name, options);
@@ -206,11 +222,24 @@ impl KafkaStack {
         for user in users::users(config, &users, &topics, &connect::connect_group(config)) {
             custom_resource!(user);
         }
-        let connect = custom_resource!(connect::kafka_connect(
-            config,
-            config.connect_workers(sizing),
-            &users.connect
-        ));
+        let connect_name = connect::connect_name(config);
+        let image = match oidc {
+            Some(oidc) => ConnectImage::for_connect(&scope, config, &connect_name, oidc),
+            None => ConnectImage::Configured,
+        };
+        let connect_options = match &image {
+            ConnectImage::Ecr { attachment, .. } => after_operator().depends_on(attachment),
+            ConnectImage::Configured => after_operator(),
+        };
+        let connect = scope.kubernetes_with(
+            provider,
+            &image.apply(connect::kafka_connect(
+                config,
+                config.connect_workers(sizing),
+                &users.connect,
+            )),
+            connect_options,
+        );
 
         let registry = services::schema_registry(config, &users);
         let ksql = services::ksqldb(

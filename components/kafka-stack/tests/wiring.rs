@@ -423,6 +423,7 @@ async fn bad_config_registers_nothing_and_names_the_key() {
                 sizing: &sizing,
                 zones: &zones,
                 config: &config,
+                oidc: None,
             },
             pulumi_runtime::ResourceOptions::new(),
         )?;
@@ -435,10 +436,123 @@ async fn bad_config_registers_nothing_and_names_the_key() {
         "{error}"
     );
     assert!(
+        error.contains("heartbeat-platform:kafka.connect.buildImage = (unset)"),
+        "without the cluster's OIDC issuer no ECR repository can be made: {error}"
+    );
+    assert!(
         engine
             .registrations()
             .iter()
             .all(|r| !r.type_token.starts_with("kubernetes:kafka.strimzi.io")),
         "nothing of Kafka was registered"
+    );
+}
+
+#[tokio::test]
+async fn connect_pushes_to_its_own_ecr_repository_through_irsa() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    let repository = mock_engine::query::one(&registrations, "aws:ecr/repository:Repository");
+    assert_eq!(
+        repository.input_str("name").as_deref(),
+        Some("heartbeat-platform-test/heartbeat-connect")
+    );
+    assert_eq!(
+        repository.input("imageScanningConfiguration/scanOnPush"),
+        Some(serde_json::json!(true))
+    );
+    assert_eq!(
+        repository
+            .input_str("encryptionConfigurations/0/encryptionType")
+            .as_deref(),
+        Some("KMS")
+    );
+    assert_eq!(
+        repository.input("forceDelete"),
+        Some(serde_json::json!(false))
+    );
+    let lifecycle =
+        mock_engine::query::one(&registrations, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+    assert!(lifecycle.dependencies.contains(&repository.urn));
+
+    // The push policy: a registry token, and push only to this repository.
+    let policy = mock_engine::query::one(&registrations, "aws:iam/policy:Policy");
+    let document: serde_json::Value =
+        serde_json::from_str(&policy.input_str("policy").unwrap()).unwrap();
+    for statement in document["Statement"].as_array().unwrap() {
+        let actions = statement["Action"].as_array().unwrap();
+        if actions.iter().any(|a| a == "ecr:PutImage") {
+            assert!(
+                statement["Resource"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("kafka-connect-images"),
+                "push is scoped to the repository, not {}",
+                statement["Resource"]
+            );
+        } else {
+            assert_eq!(actions, &[serde_json::json!("ecr:GetAuthorizationToken")]);
+        }
+    }
+
+    // Only Strimzi's build service account may assume the role.
+    let role = mock_engine::query::one(&registrations, "aws:iam/role:Role");
+    let trust = role.input_str("assumeRolePolicy").unwrap();
+    assert!(
+        trust.contains("system:serviceaccount:kafka:heartbeat-connect-connect-build"),
+        "{trust}"
+    );
+
+    let connect = mock_engine::query::one(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaConnect",
+    );
+    assert_eq!(
+        connect.input_str("spec/build/output/image").as_deref(),
+        Some(
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/kafka-connect-images:debezium-jdbc-3.3.1.Final"
+        )
+    );
+    assert!(connect.input("spec/build/output/pushSecret").is_none());
+    let annotations = connect
+        .input("spec/template/buildServiceAccount/metadata/annotations")
+        .unwrap();
+    assert_eq!(
+        annotations["eks.amazonaws.com/role-arn"],
+        format!("arn:aws:iam:eu-west-1:123456789012:role/{}", role.name).as_str(),
+        "the build pod runs as the role"
+    );
+    let attachment = mock_engine::query::one(
+        &registrations,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    );
+    assert!(
+        connect.dependencies.contains(&attachment.urn),
+        "Connect waits until the build may push"
+    );
+}
+
+#[tokio::test]
+async fn a_configured_registry_means_no_ecr_and_without_either_the_key_is_named() {
+    let (sizing, zones, mut config) = dev();
+    config.connect.build_image = Some("registry.example.com/connect:7".into());
+    config.connect.push_secret = Some("registry-credentials".into());
+    let registrations = synth(sizing, zones, config).await;
+    assert!(
+        registrations
+            .iter()
+            .all(|r| !r.type_token.starts_with("aws:"))
+    );
+    let connect = mock_engine::query::one(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaConnect",
+    );
+    assert_eq!(
+        connect.input_str("spec/build/output/image").as_deref(),
+        Some("registry.example.com/connect:7")
+    );
+    assert_eq!(
+        connect.input_str("spec/build/output/pushSecret").as_deref(),
+        Some("registry-credentials")
     );
 }

@@ -89,6 +89,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             sizing: &config.sizing,
             zones,
             config: &config.kafka,
+            oidc: Some(&cluster.oidc),
         },
         ResourceOptions::new(),
     )?;

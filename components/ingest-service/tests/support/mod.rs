@@ -171,6 +171,13 @@ pub async fn synth(scenario: Scenario) -> Synth {
             ClusterAccess::Kubeconfig(Output::new("kubeconfig".to_owned())),
             ResourceOptions::new(),
         );
+        let oidc = OidcIssuer::existing(
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+            "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+        );
+        // Connect's image is not this component's concern: a configured registry, no ECR.
+        let mut kafka_config = scenario.kafka.clone();
+        kafka_config.connect.build_image = Some("registry.example.com/heartbeat-connect:1".into());
         let kafka = KafkaStack::new(
             &ctx,
             "kafka",
@@ -178,7 +185,8 @@ pub async fn synth(scenario: Scenario) -> Synth {
                 provider: &provider,
                 sizing: &scenario.sizing,
                 zones: &scenario.zones,
-                config: &scenario.kafka,
+                config: &kafka_config,
+                oidc: None,
             },
             ResourceOptions::new(),
         )?;
@@ -195,14 +203,7 @@ pub async fn synth(scenario: Scenario) -> Synth {
                 controller: ControllerSite {
                     cluster_name: "heartbeat-test".into(),
                     region: "eu-west-1".into(),
-                    oidc: OidcIssuer {
-                        provider_arn: Output::new(
-                            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC".to_owned(),
-                        ),
-                        issuer_url: Output::new(
-                            "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC".to_owned(),
-                        ),
-                    },
+                    oidc: oidc.clone(),
                 },
                 secrets,
             },

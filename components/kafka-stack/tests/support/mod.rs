@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use eks_cluster::OidcIssuer;
 use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 // Shared by several test binaries; not every one uses both.
 #[allow(unused_imports)]
@@ -40,6 +41,7 @@ pub fn dev() -> (Sizing, Vec<String>, KafkaConfig) {
 /// Registers KafkaStack `kafka` with a render-mode provider; returns every registration.
 pub async fn synth(sizing: Sizing, zones: Vec<String>, config: KafkaConfig) -> Vec<Registration> {
     let engine = MockEngine::start(Mode::Update).await.unwrap();
+    engine.fake_computed(kafka_stack::registry::READ, kafka_stack::registry::example);
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     pulumi_runtime::run(settings, move |ctx| async move {
         let harness =
@@ -57,6 +59,10 @@ pub async fn synth(sizing: Sizing, zones: Vec<String>, config: KafkaConfig) -> V
                 sizing: &sizing,
                 zones: &zones,
                 config: &config,
+                oidc: Some(&OidcIssuer::existing(
+                    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/TEST",
+                    "https://oidc.eks.eu-west-1.amazonaws.com/id/TEST",
+                )),
             },
             ResourceOptions::new(),
         )?;

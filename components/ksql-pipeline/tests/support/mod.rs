@@ -63,7 +63,8 @@ pub async fn synth(mode: Mode, settings: PipelineSettings, database: Database) -
             ClusterAccess::RenderToDirectory("out/k8s".into()),
             ResourceOptions::new(),
         );
-        let kafka_config = KafkaConfig::default();
+        let mut kafka_config = KafkaConfig::default();
+        kafka_config.connect.build_image = Some("registry.example.com/heartbeat-connect:1".into());
         let kafka = KafkaStack::new(
             &ctx,
             "kafka",
@@ -72,6 +73,7 @@ pub async fn synth(mode: Mode, settings: PipelineSettings, database: Database) -
                 sizing: &sizing,
                 zones: &zones,
                 config: &kafka_config,
+                oidc: None,
             },
             ResourceOptions::new(),
         )?;

@@ -52,6 +52,7 @@ pub async fn run(
         network::computed_outputs::READ,
         network::computed_outputs::example,
     );
+    engine.fake_computed(kafka_stack::registry::READ, kafka_stack::registry::example);
     let pairs: Vec<(&str, &str)> = config
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
