@@ -104,7 +104,7 @@ impl CertManager {
             &chart_inputs(config),
             ResourceOptions::new().depends_on(&ns),
         );
-        let after_chart = || ResourceOptions::new().depends_on(&chart);
+        let after_chart = || chart.after(ResourceOptions::new());
         let bootstrap_name = format!("{}-bootstrap", config.cluster_issuer);
         let bootstrap = scope.kubernetes_with(
             provider,

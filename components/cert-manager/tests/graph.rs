@@ -13,10 +13,23 @@ use pulumi_runtime::ResourceOptions;
 
 const ISSUER: &str = "kubernetes:cert-manager.io/v1:ClusterIssuer";
 const CERTIFICATE: &str = "kubernetes:cert-manager.io/v1:Certificate";
+/// The URN the mock's chart reports for an object it rendered (a CRD).
+const CHART_OBJECT: &str = "urn:pulumi:test::heartbeat-platform::kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition::certificates";
 
 /// The registrations, and the component's outputs (or the program's error).
 async fn synth(config: CertManagerConfig) -> (Vec<Registration>, anyhow::Result<CertManager>) {
     let engine = MockEngine::start(Mode::Update).await.unwrap();
+    // The provider's answer to Construct: references to the objects the chart rendered.
+    engine.fake_outputs(CHART_TYPE, |_| {
+        let crd = serde_json::json!({
+            pulumi_runtime::wire::SIGNATURE_KEY: pulumi_runtime::wire::RESOURCE_SIGNATURE,
+            "urn": CHART_OBJECT,
+        });
+        serde_json::json!({ "resources": [crd] })
+            .as_object()
+            .unwrap()
+            .clone()
+    });
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     let built = Arc::new(Mutex::new(None));
     let slot = Arc::clone(&built);
@@ -80,7 +93,11 @@ async fn the_chart_then_a_self_signed_bootstrap_then_the_ca_issuer() {
     let bootstrap = named(&regs, ISSUER, "heartbeat-ca-bootstrap");
     assert!(bootstrap.input("spec/selfSigned").is_some());
     assert!(bootstrap.input("spec/ca").is_none());
-    assert!(bootstrap.dependencies.contains(&chart.urn), "CRDs first");
+    assert!(bootstrap.dependencies.contains(&chart.urn));
+    assert!(
+        bootstrap.dependencies.contains(CHART_OBJECT),
+        "after each object of the chart (its CRDs), so a destroy deletes the issuer first"
+    );
 
     let certificate = named(&regs, CERTIFICATE, "heartbeat-ca");
     assert_eq!(

@@ -7,9 +7,9 @@ use eks_cluster::OidcIssuer;
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use platform_core::ComponentScope;
-use platform_core::helm::{ChartInputs, ChartSource, install_chart};
+use platform_core::helm::{ChartInputs, ChartSource, InstalledChart, install_chart};
 use platform_core::kubernetes::Manifest;
-use pulumi_runtime::{ComponentResource, ProviderResource, ResourceOptions};
+use pulumi_runtime::{ProviderResource, ResourceOptions};
 use serde_json::json;
 
 use crate::controller_iam::controller_role;
@@ -45,7 +45,7 @@ pub fn install(
     provider: &ProviderResource,
     site: &ControllerSite,
     local_chart: Option<&str>,
-) -> anyhow::Result<ComponentResource> {
+) -> anyhow::Result<InstalledChart> {
     let role = controller_role(scope, &site.oidc, NAMESPACE, SERVICE_ACCOUNT)?;
     let account = ServiceAccount {
         metadata: ObjectMeta {

@@ -250,7 +250,7 @@ impl IngestService {
             certificate_arn.map(move |arn| ingress::annotations(&ssl_policy, &arn, &tags));
         let mut after_controller = ResourceOptions::new().depends_on(&service);
         if let Some(chart) = &controller_chart {
-            after_controller = after_controller.depends_on(chart);
+            after_controller = chart.after(after_controller);
         }
         let ingress = scope.kubernetes_with(
             provider,

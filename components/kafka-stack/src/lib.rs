@@ -77,9 +77,7 @@ use platform_core::helm;
 use platform_core::kubernetes::Manifest;
 use platform_core::kubernetes::namespace;
 use platform_core::{ComponentScope, Problems};
-use pulumi_runtime::{
-    AsResource, ComponentResource, Context, Output, ProviderResource, ResourceOptions,
-};
+use pulumi_runtime::{AsResource, Context, Output, ProviderResource, ResourceOptions};
 use registry::ConnectImage;
 use serde::Serialize;
 
@@ -141,7 +139,7 @@ pub struct KafkaStack {
     /// The Strimzi operator chart (none when `operatorInstall` is `preinstalled`):
     /// `KafkaConnector`s added later depend on it.
     #[serde(skip)]
-    pub operator: Option<ComponentResource>,
+    pub operator: Option<helm::InstalledChart>,
 }
 
 /// A value that becomes available once `resource` is registered (and depends on it).
@@ -196,7 +194,7 @@ impl KafkaStack {
             )
         });
         let after_operator = || match &operator {
-            Some(release) => ResourceOptions::new().depends_on(release),
+            Some(chart) => chart.after(ResourceOptions::new()),
             None => after_namespaces.clone(),
         };
         macro_rules! custom_resource {

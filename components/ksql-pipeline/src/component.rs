@@ -213,7 +213,7 @@ impl KsqlPipeline {
             .connect_cluster
             .map(|cluster| cluster_labels(&cluster));
         let after_operator = match &kafka.operator {
-            Some(release) => ResourceOptions::new().depends_on(release),
+            Some(chart) => chart.after(ResourceOptions::new()),
             None => ResourceOptions::new(),
         };
         let connector_names: Vec<String> = SINK_TABLES.iter().map(connector_name).collect();

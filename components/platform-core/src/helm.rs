@@ -9,7 +9,7 @@
 //! What this gives up against a Helm *release*: Helm hooks are not run (the charts we install
 //! work without them) and `helm list` does not show the install.
 
-use pulumi_runtime::{ComponentResource, ProviderResource, ResourceOptions};
+use pulumi_runtime::{AsResource, ComponentResource, ProviderResource, ResourceOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -113,6 +113,25 @@ impl ChartInputs {
     }
 }
 
+/// A chart the provider installed: the component and, through its `resources` output, every
+/// object the chart rendered.
+#[derive(Debug, Clone)]
+pub struct InstalledChart {
+    component: ComponentResource,
+}
+
+impl InstalledChart {
+    /// `options` plus a dependency on the chart and on each of its objects, so that what
+    /// needs the chart (custom resources of an operator's CRDs) is created after it and
+    /// deleted before it: a dependency on the component alone would not order the deletion of
+    /// its objects.
+    pub fn after(&self, options: ResourceOptions) -> ResourceOptions {
+        options
+            .depends_on(&self.component)
+            .depends_on_all(self.component.resource().output("resources"))
+    }
+}
+
 /// Installs `chart` under `scope` through `provider` (the chart's objects use it too); its
 /// logical name is `<component>-chart-<release name>`.
 pub fn install_chart(
@@ -120,11 +139,13 @@ pub fn install_chart(
     provider: &ProviderResource,
     chart: &ChartInputs,
     options: ResourceOptions,
-) -> ComponentResource {
-    scope.ctx().register_remote_component(
-        CHART_TYPE,
-        &scope.child_name(&format!("chart-{}", chart.name)),
-        chart,
-        options.parent(scope.component()).provider(provider),
-    )
+) -> InstalledChart {
+    InstalledChart {
+        component: scope.ctx().register_remote_component(
+            CHART_TYPE,
+            &scope.child_name(&format!("chart-{}", chart.name)),
+            chart,
+            options.parent(scope.component()).provider(provider),
+        ),
+    }
 }

@@ -381,6 +381,9 @@ impl Context {
         for dependency in &options.depends_on {
             dependencies.insert(known(dependency.resolve().await?, "dependency URN")?);
         }
+        for group in &options.depends_on_all {
+            dependencies.extend(group.resolve().await?.value.flatten().unwrap_or_default());
+        }
         let provider = match &options.provider {
             Some(provider) => provider
                 .reference()
@@ -427,6 +430,7 @@ impl Context {
             ignore_changes: options.ignore_changes.clone(),
             replace_on_changes: options.replace_on_changes.clone(),
             accept_secrets: true,
+            accept_resources: true,
             supports_partial_values: true,
             additional_secret_outputs: options.additional_secret_outputs.clone(),
             aliases: options.aliases.iter().map(alias_message).collect(),

@@ -206,6 +206,7 @@ pub enum Alias {
 pub struct ResourceOptions {
     pub(crate) parent: Option<Output<Urn>>,
     pub(crate) depends_on: Vec<Output<Urn>>,
+    pub(crate) depends_on_all: Vec<Output<Option<Vec<Urn>>>>,
     pub(crate) provider: Option<ProviderResource>,
     pub(crate) protect: bool,
     pub(crate) ignore_changes: Vec<String>,
@@ -231,6 +232,14 @@ impl ResourceOptions {
     /// Adds an explicit dependency beyond those the inputs carry.
     pub fn depends_on(mut self, resource: &impl AsResource) -> Self {
         self.depends_on.push(resource.urn());
+        self
+    }
+
+    /// Adds a dependency on every resource in `urns` (such as the children a provider
+    /// constructed for a remote component, from its `resources` output); an unknown or absent
+    /// list adds none.
+    pub fn depends_on_all(mut self, urns: Output<Option<Vec<Urn>>>) -> Self {
+        self.depends_on_all.push(urns);
         self
     }
 

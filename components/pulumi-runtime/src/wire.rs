@@ -15,6 +15,8 @@ pub const UNKNOWN: &str = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 pub const SIGNATURE_KEY: &str = "4dabf18193072939515e22adb298388d";
 /// The signature of a secret value.
 pub const SECRET_SIGNATURE: &str = "1b47061264138c4ac30d75fd1eb44270";
+/// The signature of a resource reference (`urn`, `id`, `packageVersion`).
+pub const RESOURCE_SIGNATURE: &str = "5cf8f73096256a8f31e491e813e4eb8e";
 
 /// Wraps a value as a secret on the wire.
 pub fn secret(value: Value) -> Value {
@@ -75,7 +77,7 @@ pub fn from_struct(s: &prost_types::Struct) -> Map<String, Value> {
 }
 
 /// A wire value read back as a plain value: `None` when any part of it is unknown, and
-/// whether any part of it was secret.
+/// whether any part of it was secret. A resource reference reads as its URN.
 pub fn decode(value: &Value) -> (Option<Value>, bool) {
     let mut secret = false;
     let plain = strip(value, &mut secret);
@@ -94,6 +96,9 @@ fn strip(value: &Value, secret: &mut bool) -> Option<Value> {
             if map.get(SIGNATURE_KEY).and_then(Value::as_str) == Some(SECRET_SIGNATURE) {
                 *secret = true;
                 return strip(map.get("value").unwrap_or(&Value::Null), secret);
+            }
+            if map.get(SIGNATURE_KEY).and_then(Value::as_str) == Some(RESOURCE_SIGNATURE) {
+                return strip(map.get("urn").unwrap_or(&Value::Null), secret);
             }
             map.iter()
                 .map(|(k, v)| strip(v, secret).map(|v| (k.clone(), v)))

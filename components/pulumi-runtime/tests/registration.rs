@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use mock_engine::{MockEngine, Mode};
-use pulumi_runtime::{Context, Output, ResourceOptions, wire};
+use pulumi_runtime::{AsResource, Context, Output, ResourceOptions, wire};
 use serde::Serialize;
 use serde_json::json;
 
@@ -233,6 +233,16 @@ async fn a_failed_registration_fails_the_run_and_its_dependents() {
 #[tokio::test]
 async fn a_remote_component_gets_its_inputs_and_its_provider_by_package() {
     let engine = MockEngine::start(Mode::Update).await.unwrap();
+    // What a provider's Construct answers: references to the resources it registered.
+    engine.fake_outputs("kubernetes:helm.sh/v4:Chart", |_| {
+        let reference = |urn: &str| {
+            json!({wire::SIGNATURE_KEY: wire::RESOURCE_SIGNATURE, "urn": urn, "id": "x", "packageVersion": ""})
+        };
+        json!({"resources": [reference("urn:child:one"), reference("urn:child:two")]})
+            .as_object()
+            .unwrap()
+            .clone()
+    });
     pulumi_runtime::run(engine.settings("proj", "dev", &[]), |ctx| async move {
         let provider =
             ctx.register_provider("kubernetes", "k8s", &json!({}), ResourceOptions::new());
@@ -242,7 +252,7 @@ async fn a_remote_component_gets_its_inputs_and_its_provider_by_package() {
             &json!({"name": "cert-manager"}),
             ResourceOptions::new().provider(&provider),
         );
-        ctx.register_remote_component(
+        let chart = ctx.register_remote_component(
             "kubernetes:helm.sh/v4:Chart",
             "chart",
             &props([
@@ -250,6 +260,14 @@ async fn a_remote_component_gets_its_inputs_and_its_provider_by_package() {
                 ("namespace", namespace.output::<String>("name")),
             ]),
             ResourceOptions::new().provider(&provider),
+        );
+        ctx.register_custom(
+            "kubernetes:kafka.strimzi.io/v1:Kafka",
+            "after-chart",
+            &json!({}),
+            ResourceOptions::new()
+                .depends_on_all(chart.resource().output("resources"))
+                .depends_on_all(namespace.resource().output("absent")),
         );
         ctx.register_component("heartbeat:test:Local", "local", ResourceOptions::new());
         Ok(json!({}))
@@ -276,6 +294,12 @@ async fn a_remote_component_gets_its_inputs_and_its_provider_by_package() {
         "not as a custom resource's provider"
     );
     assert!(chart.dependencies.contains(&namespace.urn));
+    let after = regs.iter().find(|r| r.name == "after-chart").unwrap();
+    assert_eq!(
+        after.dependencies,
+        ["urn:child:one", "urn:child:two"].map(String::from).into(),
+        "a resource reference reads as its URN; an absent list adds nothing"
+    );
     let local = regs.iter().find(|r| r.name == "local").unwrap();
     assert!(!local.remote && local.providers.is_empty());
 }

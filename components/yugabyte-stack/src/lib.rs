@@ -231,7 +231,9 @@ impl YugabyteStack {
             .collect();
         let job_options = charts
             .iter()
-            .fold(after_ns().depends_on(&config_map), |o, r| o.depends_on(r));
+            .fold(after_ns().depends_on(&config_map), |o, chart| {
+                chart.after(o)
+            });
         let job = scope.kubernetes_with(
             provider,
             &Manifest::new(migration::job(
