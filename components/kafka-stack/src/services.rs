@@ -2,6 +2,7 @@
 //! its own `KafkaUser`.
 
 use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, Volume, VolumeMount};
+use platform_core::kubernetes::restricted_security_context;
 
 use crate::cluster::{bootstrap_address, cluster_ca_secret};
 use crate::config::KafkaConfig;
@@ -24,6 +25,9 @@ fn base(config: &KafkaConfig, name: &str, image: &str, port: u16, user: &str) ->
         mounts,
         resources: None,
         exposure: config.service_type,
+        // Confluent's images run as their `appuser`; the root filesystem stays writable
+        // because their entrypoints write the configuration files at start.
+        security_context: restricted_security_context(Some(versions::CONFLUENT_UID), false),
     }
 }
 
@@ -136,6 +140,11 @@ pub fn kafka_ui(
         8080,
         &users.kafka_ui,
     );
+    // The kafbat image runs as a named user whose uid it does not publish, so the kubelet
+    // could not verify `runAsNonRoot`; the rest of the restricted profile applies.
+    ui.security_context.run_as_non_root = None;
+    ui.security_context.run_as_user = None;
+    ui.security_context.run_as_group = None;
     ui.env = vec![
         env("DYNAMIC_CONFIG_ENABLED", "false"),
         env("KAFKA_CLUSTERS_0_NAME", &config.cluster_name),

@@ -21,6 +21,8 @@ pub const DEBEZIUM_JDBC_PLUGIN_SHA512: &str = "b678f4bf662074d4e7e4fe097f8a931b8
 
 /// Confluent Platform version of ksqlDB and of the Schema Registry converters Connect loads.
 pub const CONFLUENT_PLATFORM_VERSION: &str = "7.9.0";
+/// The uid of `appuser`, the user Confluent Platform's images run as.
+pub const CONFLUENT_UID: i64 = 1000;
 /// Confluent's Maven repository (the converters are not on Maven Central).
 pub const CONFLUENT_MAVEN_REPO: &str = "https://packages.confluent.io/maven/";
 /// The ksqlDB server image.

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
     Container, ContainerPort, EnvVar, EnvVarSource, ObjectFieldSelector, PodSpec, PodTemplateSpec,
-    ResourceRequirements, SecretVolumeSource, Service, ServicePort, ServiceSpec, Volume,
-    VolumeMount,
+    ResourceRequirements, SecretVolumeSource, SecurityContext, Service, ServicePort, ServiceSpec,
+    Volume, VolumeMount,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -43,6 +43,8 @@ pub struct Workload {
     pub resources: Option<ResourceRequirements>,
     /// How the Service is exposed.
     pub exposure: ServiceExposure,
+    /// The container's security context.
+    pub security_context: SecurityContext,
 }
 
 /// A plain environment variable.
@@ -180,6 +182,7 @@ impl Workload {
                             env: Some(self.env.clone()),
                             volume_mounts: Some(self.mounts.clone()),
                             resources: self.resources.clone(),
+                            security_context: Some(self.security_context.clone()),
                             ..Default::default()
                         }],
                         volumes: Some(self.volumes.clone()),

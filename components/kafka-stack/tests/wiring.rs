@@ -556,3 +556,41 @@ async fn a_configured_registry_means_no_ecr_and_without_either_the_key_is_named(
         Some("registry-credentials")
     );
 }
+
+#[tokio::test]
+async fn the_http_services_run_with_the_restricted_profile() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    for (name, pinned_user) in [
+        ("heartbeat-schema-registry", true),
+        ("heartbeat-ksqldb", true),
+        ("heartbeat-kafka-ui", false),
+    ] {
+        let deployment = named(&registrations, "kubernetes:apps/v1:Deployment", name);
+        let context = deployment
+            .input("spec/template/spec/containers/0/securityContext")
+            .unwrap_or_else(|| panic!("{name} has no security context"));
+        assert_eq!(context["allowPrivilegeEscalation"], false, "{name}");
+        assert_eq!(
+            context["capabilities"]["drop"],
+            serde_json::json!(["ALL"]),
+            "{name}"
+        );
+        assert_eq!(
+            context["seccompProfile"]["type"], "RuntimeDefault",
+            "{name}"
+        );
+        if pinned_user {
+            assert_eq!(context["runAsNonRoot"], true, "{name}");
+            assert_eq!(
+                context["runAsUser"], 1000,
+                "{name} runs as Confluent's appuser"
+            );
+        } else {
+            assert!(
+                context.get("runAsUser").is_none(),
+                "{name}: the image's own user"
+            );
+        }
+    }
+}
