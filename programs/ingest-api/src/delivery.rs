@@ -7,7 +7,7 @@
 //! dropped request (the client went away) left with librdkafka stay counted against the bound
 //! until Kafka answers for them.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use prometheus_client::metrics::gauge::Gauge;
@@ -16,8 +16,19 @@ use rdkafka::message::DeliveryResult;
 use rdkafka::producer::ProducerContext;
 use tokio::sync::{OwnedSemaphorePermit, oneshot};
 
-/// The producer's context: routes each delivery report to its request's [`Pending`].
-pub struct Reports;
+/// The producer's context: routes each delivery report to its request's [`Pending`], and counts
+/// the reports it served (so the poller knows whether a poll found any).
+#[derive(Default)]
+pub struct Reports {
+    served: AtomicU64,
+}
+
+impl Reports {
+    /// How many delivery reports were served so far.
+    pub fn served(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
+    }
+}
 
 impl ClientContext for Reports {}
 
@@ -31,6 +42,7 @@ impl ProducerContext for Reports {
             tracing::warn!(%error, "Kafka did not acknowledge a record");
         }
         pending.settle(1);
+        self.served.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod delivery;
 pub mod error;
 pub mod metrics;
+pub mod poller;
 pub mod rate_limit;
 pub mod record;
 pub mod routes;

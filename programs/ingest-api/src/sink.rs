@@ -12,18 +12,21 @@ use std::time::{Duration, Instant};
 
 use heartbeat_contract::Heartbeat;
 use rdkafka::ClientConfig;
-use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
-use tokio::sync::Semaphore;
+use rdkafka::producer::{BaseRecord, Producer};
+use tokio::sync::{Notify, Semaphore};
 
 use crate::config::{Config, KafkaConfig};
 use crate::delivery::{InFlightGauge, Pending, Reports};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::poller::{self, KafkaProducer};
 use crate::record;
 
 /// The Kafka producer and its in-flight bound.
 pub struct KafkaSink {
-    producer: Arc<ThreadedProducer<Reports>>,
+    producer: Arc<KafkaProducer>,
+    /// Tells the poller (see [`crate::poller`]) that records were handed to the producer.
+    produced: Arc<Notify>,
     topic: String,
     in_flight: Arc<Semaphore>,
 }
@@ -37,15 +40,20 @@ pub enum Sink {
 }
 
 impl Sink {
-    /// Builds the sink the configuration asks for (does not contact Kafka yet).
+    /// Builds the sink the configuration asks for (does not contact Kafka yet); a Kafka sink
+    /// must be built inside a tokio runtime, which then serves its delivery reports.
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         let Some(kafka) = &config.kafka else {
             return Ok(Self::Null);
         };
+        let producer = Arc::new(
+            producer_config(kafka, config.max_in_flight)?.create_with_context(Reports::default())?,
+        );
+        let produced = Arc::new(Notify::new());
+        poller::spawn(&producer, produced.clone())?;
         Ok(Self::Kafka(KafkaSink {
-            producer: Arc::new(
-                producer_config(kafka, config.max_in_flight)?.create_with_context(Reports)?,
-            ),
+            producer,
+            produced,
             topic: kafka.topic.clone(),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight as usize)),
         }))
@@ -71,6 +79,7 @@ impl Sink {
         let (pending, settled) = Pending::new(count, permits, gauge);
         let started = Instant::now();
         kafka.produce_all(heartbeats, received_at_ms, pending);
+        kafka.produced.notify_one();
         let acknowledged = settled.await.unwrap_or(false);
         metrics
             .delivery_seconds
@@ -226,6 +235,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_kafka_sink_built_outside_a_tokio_runtime_is_an_error_naming_it() {
+        let keys = tempfile::NamedTempFile::new().unwrap();
+        let config = Config::from_lookup(|key| match key {
+            "INGEST_API_KEYS_FILE" => Some(keys.path().display().to_string()),
+            "INGEST_KAFKA_BOOTSTRAP_SERVERS" => Some("127.0.0.1:9".into()),
+            _ => None,
+        })
+        .unwrap();
+        let error = Sink::from_config(&config)
+            .err()
+            .expect("no runtime, no sink");
+        assert!(error.to_string().contains("tokio runtime"), "{error}");
+    }
+
     #[tokio::test]
     async fn a_request_dropped_mid_delivery_holds_its_permits_until_kafka_answers_for_its_records()
     {
@@ -243,7 +267,7 @@ mod tests {
         assert_eq!(kafka.in_flight.available_permits(), 496);
         assert_eq!(metrics.in_flight.get(), 4);
         // librdkafka reports the records failed after the delivery timeout; the reports find
-        // no request to tell, release the permits, and do not panic (the polling thread would die
+        // no request to tell, release the permits, and do not panic (the poller task would die
         // and the permits never come back).
         let deadline = Instant::now() + Duration::from_secs(60);
         while kafka.in_flight.available_permits() < 500 && Instant::now() < deadline {
