@@ -6,9 +6,8 @@ use std::sync::{Arc, Mutex};
 use cert_manager::{CertManager, CertManagerConfig, versions};
 use mock_engine::query::{named, of_type, one};
 use mock_engine::{MockEngine, Mode, Registration};
-use platform_core::ComponentScope;
 use platform_core::helm::{CHART_TYPE, OperatorInstall};
-use platform_core::kubernetes::{ClusterAccess, register_provider};
+use platform_core::kubernetes::render_target;
 use pulumi_runtime::ResourceOptions;
 
 const ISSUER: &str = "kubernetes:cert-manager.io/v1:ClusterIssuer";
@@ -34,13 +33,7 @@ async fn synth(config: CertManagerConfig) -> (Vec<Registration>, anyhow::Result<
     let built = Arc::new(Mutex::new(None));
     let slot = Arc::clone(&built);
     let result = pulumi_runtime::run(settings, move |ctx| async move {
-        let harness =
-            ComponentScope::new(&ctx, "test", "Harness", "harness", ResourceOptions::new());
-        let provider = register_provider(
-            &harness,
-            ClusterAccess::RenderToDirectory("out/k8s".into()),
-            ResourceOptions::new(),
-        );
+        let provider = render_target(&ctx, "out/k8s");
         let outputs = CertManager::new(&ctx, "tls", &provider, &config, ResourceOptions::new())?;
         *slot.lock().unwrap() = Some(outputs.clone());
         Ok(outputs)

@@ -403,18 +403,7 @@ async fn bad_config_registers_nothing_and_names_the_key() {
         .unwrap();
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     let result = pulumi_runtime::run(settings, move |ctx| async move {
-        let harness = platform_core::ComponentScope::new(
-            &ctx,
-            "test",
-            "Harness",
-            "h",
-            pulumi_runtime::ResourceOptions::new(),
-        );
-        let provider = platform_core::kubernetes::register_provider(
-            &harness,
-            platform_core::kubernetes::ClusterAccess::RenderToDirectory("out".into()),
-            pulumi_runtime::ResourceOptions::new(),
-        );
+        let provider = platform_core::kubernetes::render_target(&ctx, "out");
         kafka_stack::KafkaStack::new(
             &ctx,
             "kafka",

@@ -189,6 +189,25 @@ struct ProviderInputs {
     enable_server_side_apply: String,
 }
 
+/// A kubernetes provider that writes every object as YAML under `directory`, registered under
+/// a component of its own (`heartbeat:kubernetes:RenderTarget`): what stands in for
+/// EksCluster's provider when one component is rendered alone (its tests, or a look at its
+/// manifests without a cluster).
+pub fn render_target(ctx: &pulumi_runtime::Context, directory: &str) -> ProviderResource {
+    let scope = ComponentScope::new(
+        ctx,
+        "kubernetes",
+        "RenderTarget",
+        "render",
+        ResourceOptions::new(),
+    );
+    register_provider(
+        &scope,
+        ClusterAccess::RenderToDirectory(directory.to_owned()),
+        ResourceOptions::new(),
+    )
+}
+
 /// Registers a kubernetes provider under `scope` for `access`; `options` carries the
 /// dependencies (the cluster and its node groups).
 pub fn register_provider(

@@ -4,9 +4,8 @@
 
 use cert_manager::{CertManager, CertManagerConfig};
 use mock_engine::{MockEngine, Mode, Registration};
-use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing};
-use platform_core::kubernetes::{ClusterAccess, register_provider};
+use platform_core::kubernetes::render_target;
 use pulumi_runtime::{Output, ResourceOptions, wire};
 use serde_json::{Value, json};
 use yugabyte_stack::{SecretReader, YugabyteConfig, YugabyteStack, YugabyteStackArgs};
@@ -44,13 +43,7 @@ async fn synth_with(
     let engine = MockEngine::start(Mode::Update).await.unwrap();
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     let result = pulumi_runtime::run(settings, move |ctx| async move {
-        let harness =
-            ComponentScope::new(&ctx, "test", "Harness", "harness", ResourceOptions::new());
-        let provider = register_provider(
-            &harness,
-            ClusterAccess::RenderToDirectory("out/k8s".into()),
-            ResourceOptions::new(),
-        );
+        let provider = render_target(&ctx, "out/k8s");
         let tls = CertManager::new(
             &ctx,
             "tls",

@@ -8,9 +8,8 @@ use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 #[allow(unused_imports)]
 pub use mock_engine::query::{named, of_type};
 use mock_engine::{MockEngine, Mode, Registration};
-use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing};
-use platform_core::kubernetes::{ClusterAccess, register_provider};
+use platform_core::kubernetes::render_target;
 use pulumi_runtime::ResourceOptions;
 
 /// The seed design on three zones with replication factor 3 (6 brokers, 24 partitions).
@@ -44,13 +43,7 @@ pub async fn synth(sizing: Sizing, zones: Vec<String>, config: KafkaConfig) -> V
     engine.fake_computed(kafka_stack::registry::READ, kafka_stack::registry::example);
     let settings = engine.settings("heartbeat-platform", "test", &[]);
     pulumi_runtime::run(settings, move |ctx| async move {
-        let harness =
-            ComponentScope::new(&ctx, "test", "Harness", "harness", ResourceOptions::new());
-        let provider = register_provider(
-            &harness,
-            ClusterAccess::RenderToDirectory("out/k8s".into()),
-            ResourceOptions::new(),
-        );
+        let provider = render_target(&ctx, "out/k8s");
         let stack = KafkaStack::new(
             &ctx,
             "kafka",

@@ -7,9 +7,8 @@ use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 use ksql_pipeline::{KsqlPipeline, KsqlPipelineArgs, PipelineSettings, SinkDatabase};
 pub use mock_engine::query::of_type;
 use mock_engine::{MockEngine, Mode, Registration};
-use platform_core::ComponentScope;
 use platform_core::capacity::{LoadFigures, Sizing};
-use platform_core::kubernetes::{ClusterAccess, register_provider};
+use platform_core::kubernetes::render_target;
 use pulumi_runtime::{Output, ResourceOptions};
 use yugabyte_stack::{Issuer, SecretReader, YugabyteConfig, YugabyteStack, YugabyteStackArgs};
 
@@ -56,13 +55,7 @@ pub async fn synth(mode: Mode, settings: PipelineSettings, database: Database) -
         let zones: Vec<String> = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
             .map(String::from)
             .to_vec();
-        let harness =
-            ComponentScope::new(&ctx, "test", "Harness", "harness", ResourceOptions::new());
-        let provider = register_provider(
-            &harness,
-            ClusterAccess::RenderToDirectory("out/k8s".into()),
-            ResourceOptions::new(),
-        );
+        let provider = render_target(&ctx, "out/k8s");
         let mut kafka_config = KafkaConfig::default();
         kafka_config.connect.build_image = Some("registry.example.com/heartbeat-connect:1".into());
         let kafka = KafkaStack::new(
