@@ -3,8 +3,8 @@
 //! core, a thread switch per report batch less).
 //!
 //! One task polls librdkafka's report queue without blocking: again at once while it finds
-//! reports, every [`BUSY_TICK`] while records are with Kafka, and when idle only when a request
-//! produced (or every [`IDLE_TICK`], for librdkafka's error events). It ends when the producer
+//! reports, every 1 ms while records are with Kafka, and when idle only when a request
+//! produced (or every 100 ms, for librdkafka's error events). It ends when the producer
 //! is dropped.
 
 use std::sync::{Arc, Weak};
