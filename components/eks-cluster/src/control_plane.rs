@@ -3,10 +3,9 @@
 use platform_core::{AwsInputs, ComponentScope, Tags};
 use pulumi_runtime::{CustomResource, Output, OutputError};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::config::EksConfig;
-use crate::iam::{self, RolePolicy, RoleWithPolicies};
+use crate::iam::{self, PolicyDocument, RoleWithPolicies};
 
 /// The control-plane log streams sent to CloudWatch Logs: all of them.
 pub const CONTROL_PLANE_LOGS: [&str; 5] = [
@@ -181,35 +180,29 @@ pub struct AccessPolicyAssociationAccessScope {
 /// The cluster role: EKS may assume it, with `AmazonEKSClusterPolicy` and use of the secrets
 /// key, nothing more.
 pub fn cluster_role(scope: &ComponentScope, key_arn: &Output<String>) -> RoleWithPolicies {
-    let role = RoleWithPolicies::new(
+    let mut role = RoleWithPolicies::new(
         scope,
         "cluster-role",
         "EKS control plane",
         Output::new(iam::service_trust_policy("eks.amazonaws.com")),
         &[iam::managed_policy("AmazonEKSClusterPolicy")],
     );
-    let policy = key_arn.map(|arn| {
-        json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
-                "Resource": arn,
-            }],
-        })
-        .to_string()
-    });
-    let inline = scope.aws(
+    role.add_inline(
+        scope,
         "cluster-role-secrets-key",
-        RolePolicy {
-            role: role.name(),
-            policy,
-        },
+        key_arn.map(|arn| {
+            PolicyDocument::new(vec![iam::allow(
+                &[
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:ListGrants",
+                    "kms:DescribeKey",
+                ],
+                &arn,
+            )])
+        }),
     );
-    RoleWithPolicies {
-        attachments: [role.attachments, vec![inline]].concat(),
-        role: role.role,
-    }
+    role
 }
 
 /// What the cluster is built from.

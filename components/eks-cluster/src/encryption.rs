@@ -1,7 +1,10 @@
-//! The KMS key that envelope-encrypts the cluster's Kubernetes secrets (and the default
-//! StorageClass's volumes).
+//! The cluster's KMS keys: one envelope-encrypts its Kubernetes secrets, the other encrypts
+//! the EBS volumes of the default StorageClass. Both rotate yearly and can be recovered for
+//! 30 days after deletion is scheduled.
 
 use platform_core::{AwsInputs, ComponentScope, Tags};
+
+use crate::iam::{PolicyDocument, allow};
 use pulumi_runtime::{CustomResource, Output};
 use serde::Serialize;
 
@@ -43,24 +46,61 @@ impl AwsInputs for Alias {
     }
 }
 
-/// Registers the secrets key of cluster `cluster_name` (rotation on; a deleted key can be
-/// recovered for 30 days) and its alias `alias/<cluster_name>-secrets`.
+/// Registers the secrets key of cluster `cluster_name` and its alias
+/// `alias/<cluster_name>-secrets`.
 pub fn secrets_key(scope: &ComponentScope, cluster_name: &str) -> CustomResource {
+    key_with_alias(scope, cluster_name, "secrets", "EKS secrets encryption")
+}
+
+/// Registers the key of the cluster's EBS volumes and its alias
+/// `alias/<cluster_name>-volumes`.
+pub fn volumes_key(scope: &ComponentScope, cluster_name: &str) -> CustomResource {
+    key_with_alias(scope, cluster_name, "volumes", "EBS volume encryption")
+}
+
+fn key_with_alias(
+    scope: &ComponentScope,
+    cluster_name: &str,
+    purpose: &str,
+    description: &str,
+) -> CustomResource {
     let key = scope.aws(
-        "secrets-key",
+        &format!("{purpose}-key"),
         Key {
-            description: format!("EKS secrets encryption for cluster {cluster_name}"),
+            description: format!("{description} for cluster {cluster_name}"),
             enable_key_rotation: true,
             deletion_window_in_days: 30,
             tags: Tags::new(),
         },
     );
     scope.aws(
-        "secrets-key-alias",
+        &format!("{purpose}-key-alias"),
         Alias {
-            name: format!("alias/{cluster_name}-secrets"),
+            name: format!("alias/{cluster_name}-{purpose}"),
             target_key_id: key.id(),
         },
     );
     key
+}
+
+/// What the EBS CSI driver needs of the volumes key: grants for EBS itself (only for AWS
+/// resources), and the data-key operations of creating and attaching encrypted volumes.
+pub fn ebs_key_policy(key_arn: &str) -> PolicyDocument {
+    PolicyDocument::new(vec![
+        allow(
+            &["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+            key_arn,
+        )
+        .when("Bool", "kms:GrantIsForAWSResource", true.into()),
+        allow(
+            &[
+                "kms:Encrypt",
+                "kms:Decrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:DescribeKey",
+            ],
+            key_arn,
+        ),
+    ])
 }

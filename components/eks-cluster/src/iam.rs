@@ -224,6 +224,25 @@ impl RoleWithPolicies {
         attachment
     }
 
+    /// Adds inline policy `document` as resource `part` (for a policy about one resource of
+    /// this program, such as a key, that no other role needs).
+    pub fn add_inline(
+        &mut self,
+        scope: &ComponentScope,
+        part: &str,
+        document: Output<PolicyDocument>,
+    ) -> CustomResource {
+        let inline = scope.aws(
+            part,
+            RolePolicy {
+                role: self.name(),
+                policy: document.map(|d| d.to_json()),
+            },
+        );
+        self.attachments.push(inline.clone());
+        inline
+    }
+
     /// The role's ARN.
     pub fn arn(&self) -> Output<String> {
         self.role.output("arn")

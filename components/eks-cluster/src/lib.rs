@@ -157,12 +157,20 @@ impl EksCluster {
             None,
             &[&system, &stateful],
         );
-        let ebs_role = ServiceAccountRole::new(
+        let volumes_key = encryption::volumes_key(&scope, &network.cluster_name);
+        let mut ebs_role = ServiceAccountRole::new(
             &scope,
             &oidc,
             "kube-system",
             "ebs-csi-controller-sa",
             &[iam::managed_policy("service-role/AmazonEBSCSIDriverPolicy")],
+        );
+        let volumes_key_use = ebs_role.add_inline(
+            &scope,
+            "ebs-csi-volumes-key",
+            volumes_key
+                .output::<String>("arn")
+                .map(|arn| encryption::ebs_key_policy(&arn)),
         );
         let ebs_csi = addons::register(
             &scope,
@@ -194,8 +202,10 @@ impl EksCluster {
         );
         scope.kubernetes_with(
             &provider,
-            &storage_class::gp3_encrypted(),
-            ResourceOptions::new().depends_on(&ebs_csi),
+            &storage_class::gp3_encrypted(volumes_key.output("arn")),
+            ResourceOptions::new()
+                .depends_on(&ebs_csi)
+                .depends_on(&volumes_key_use),
         );
 
         Ok(scope.finish(EksCluster {

@@ -6,7 +6,7 @@ use pulumi_runtime::{CustomResource, Output};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::iam::RoleWithPolicies;
+use crate::iam::{PolicyDocument, RoleWithPolicies};
 
 /// The audience the pods' projected tokens carry.
 const STS_AUDIENCE: &str = "sts.amazonaws.com";
@@ -103,6 +103,16 @@ impl ServiceAccountRole {
     /// The role's ARN.
     pub fn arn(&self) -> Output<String> {
         self.role.arn()
+    }
+
+    /// Adds an inline policy as resource `part` (see [`RoleWithPolicies::add_inline`]).
+    pub fn add_inline(
+        &mut self,
+        scope: &ComponentScope,
+        part: &str,
+        document: Output<PolicyDocument>,
+    ) -> CustomResource {
+        self.role.add_inline(scope, part, document)
     }
 
     /// Attaches a policy registered in the same program (a customer-managed policy) as

@@ -206,7 +206,7 @@ async fn node_groups_follow_their_pool_config() {
 async fn secrets_are_encrypted_with_a_rotating_key_and_control_plane_logs_expire() {
     for stack in [dev(), prod()] {
         let regs = graph(stack).await;
-        let key = one(&regs, "aws:kms/key:Key");
+        let key = named(&regs, "eks-secrets-key");
         assert_eq!(key.input("enableKeyRotation"), Some(json!(true)));
         let cluster = one(&regs, "aws:eks/cluster:Cluster");
         assert_eq!(
@@ -440,6 +440,31 @@ async fn the_default_storage_class_is_encrypted_gp3_through_the_provider() {
         class
             .dependencies
             .contains(&named(&regs, "eks-aws-ebs-csi-driver").urn)
+    );
+
+    // Volumes are encrypted with the cluster's own rotating key, which the driver may use.
+    let key = named(&regs, "eks-volumes-key");
+    assert_eq!(key.input("enableKeyRotation"), Some(json!(true)));
+    let key_arn = format!("arn:aws:kms::123456789012:key/{}", key.name);
+    assert_eq!(
+        class.input_str("parameters/kmsKeyId").as_deref(),
+        Some(key_arn.as_str())
+    );
+    let key_use = named(&regs, "eks-ebs-csi-volumes-key");
+    assert!(class.dependencies.contains(&key_use.urn));
+    let document: Value = serde_json::from_str(&key_use.input_str("policy").unwrap()).unwrap();
+    for statement in document["Statement"].as_array().unwrap() {
+        assert_eq!(statement["Resource"], json!(key_arn), "only this key");
+    }
+    assert_eq!(
+        document["Statement"][0]["Condition"]["Bool"]["kms:GrantIsForAWSResource"],
+        json!(true),
+        "grants only for EBS itself"
+    );
+    let ebs_role = named(&regs, "eks-irsa-kube-system-ebs-csi-controller-sa");
+    assert_eq!(
+        key_use.input("role"),
+        Some(json!(format!("{}-id", ebs_role.name)))
     );
 }
 
