@@ -129,20 +129,14 @@ impl KafkaSink {
     /// Hands every record to the producer with `pending` as its delivery opaque; a record the
     /// producer refuses fails the request, and it and the records after it are settled at once.
     fn produce_all(&self, heartbeats: Vec<Heartbeat>, received_at_ms: i64, pending: Arc<Pending>) {
-        // One buffer for all values of the request (one allocation instead of one per record).
-        let mut values = Vec::with_capacity(heartbeats.len() * 320);
-        let mut ends = Vec::with_capacity(heartbeats.len());
-        for heartbeat in &heartbeats {
-            record::write(&mut values, heartbeat, received_at_ms);
-            ends.push(values.len());
-        }
-        let mut start = 0;
-        for (sent, (heartbeat, end)) in heartbeats.iter().zip(ends).enumerate() {
-            let value = &values[start..end];
-            start = end;
+        // One buffer reused for every value: the producer copies each payload it accepts.
+        let mut value = Vec::with_capacity(320);
+        for (sent, heartbeat) in heartbeats.iter().enumerate() {
+            value.clear();
+            record::write(&mut value, heartbeat, received_at_ms);
             let record = BaseRecord::with_opaque_to(&self.topic, pending.clone())
                 .key(heartbeat.viewer_id.as_str())
-                .payload(value)
+                .payload(value.as_slice())
                 .timestamp(received_at_ms);
             if let Err((error, _)) = self.producer.send(record) {
                 tracing::warn!(%error, "the producer refused a record");
