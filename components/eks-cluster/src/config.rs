@@ -115,8 +115,9 @@ impl Default for NodePoolConfig {
 }
 
 impl EksConfig {
-    /// Checks the section; `vpc_cidr` is the network's range.
-    pub fn validate(&self, vpc_cidr: Ipv4Net, problems: &mut Problems) {
+    /// Checks the section; `vpc_cidr` is the network's range (`None` when the network section
+    /// does not read, which skips only the overlap check).
+    pub fn validate(&self, vpc_cidr: Option<Ipv4Net>, problems: &mut Problems) {
         let version_ok = self
             .kubernetes_version
             .split_once('.')
@@ -143,15 +144,17 @@ impl EksConfig {
                 "0.0.0.0/0 opens the API to the internet; list specific ranges",
             );
         }
-        problems.check(
-            !(self.service_cidr.contains(&vpc_cidr.network())
-                || vpc_cidr.contains(&self.service_cidr.network())),
-            "serviceCidr",
-            self.service_cidr,
-            format!(
-                "overlaps the VPC range {vpc_cidr}; pick a range outside it, such as 172.20.0.0/16"
-            ),
-        );
+        if let Some(vpc_cidr) = vpc_cidr {
+            problems.check(
+                !(self.service_cidr.contains(&vpc_cidr.network())
+                    || vpc_cidr.contains(&self.service_cidr.network())),
+                "serviceCidr",
+                self.service_cidr,
+                format!(
+                    "overlaps the VPC range {vpc_cidr}; pick a range outside it, such as 172.20.0.0/16"
+                ),
+            );
+        }
         for (field, pool) in [
             ("systemNodes", &self.system_nodes),
             ("statefulNodes", &self.stateful_nodes),

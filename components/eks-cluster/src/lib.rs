@@ -99,7 +99,7 @@ impl EksCluster {
     ) -> Result<Self, ConfigError> {
         let (config, network) = (args.config, args.network);
         let mut problems = Problems::new("heartbeat-platform:eks");
-        config.validate(network.vpc_cidr, &mut problems);
+        config.validate(Some(network.vpc_cidr), &mut problems);
         problems.into_result()?;
 
         let scope = ComponentScope::new(ctx, "eks", "EksCluster", name, options);

@@ -63,23 +63,79 @@ pub fn required_section<T: DeserializeOwned>(
     }
 }
 
+/// How many problems one section may report before reading it stops (a guard against loops).
+const MAX_SECTION_PROBLEMS: usize = 64;
+
+/// Deserialises `text` as `T`, reporting every problem of the section, not just the first:
+/// an unknown field is reported and dropped (the rest still reads, so its rules can run); a
+/// value of the wrong type or range is reported and dropped, and the section as a whole is then
+/// `None`, after the remaining fields have been read for problems of their own.
 fn parse<T: DeserializeOwned>(text: &str, key: &str, problems: &mut Problems) -> Option<T> {
     // Structured values arrive as JSON text; a plain string value is taken as a JSON string.
-    let json: serde_json::Value =
+    let mut json: serde_json::Value =
         serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()));
-    match serde_path_to_error::deserialize::<_, T>(json) {
-        Ok(value) => Some(value),
-        Err(error) => {
-            let path = error.path().to_string();
-            let field = if path == "." {
-                key.to_owned()
-            } else {
-                format!("{key}.{path}")
-            };
-            problems.add(&field, "(as written)", error.into_inner().to_string());
-            None
+    let mut dropped_values: Vec<String> = Vec::new();
+    for _ in 0..MAX_SECTION_PROBLEMS {
+        let error = match serde_path_to_error::deserialize::<_, T>(&json) {
+            Ok(value) => return dropped_values.is_empty().then_some(value),
+            Err(error) => error,
+        };
+        let path = error.path().clone();
+        let message = error.into_inner().to_string();
+        let at = |field: &str| match (path.to_string().as_str(), field) {
+            (".", "") => key.to_owned(),
+            (".", field) => format!("{key}.{field}"),
+            (holder, "") => format!("{key}.{holder}"),
+            (holder, field) => format!("{key}.{holder}.{field}"),
+        };
+        if let Some(missing) = quoted_after(&message, "missing field `") {
+            // A field this loop dropped for a bad value is "missing" now: already reported.
+            let full = at(missing);
+            if !dropped_values.contains(&full) {
+                problems.add(&full, "(unset)", format!("this field is required ({message})"));
+            }
+            return None;
+        }
+        let full = at("");
+        let unknown = message.starts_with("unknown field `");
+        problems.add(&full, "(as written)", message);
+        if !unknown {
+            dropped_values.push(full);
+        }
+        if !drop_value(&mut json, &path) {
+            return None;
         }
     }
+    None
+}
+
+/// The text between `prefix` and the next backtick in `message`.
+fn quoted_after<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = message.strip_prefix(prefix)?;
+    rest.split_once('`').map(|(name, _)| name)
+}
+
+/// Removes the object member at `path` from `json`; false when the path is the whole value or
+/// ends in an array element (removing it would renumber the elements after it).
+fn drop_value(json: &mut serde_json::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((Segment::Map { key: last }, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut holder = json;
+    for segment in parents {
+        let next = match segment {
+            Segment::Map { key } => holder.get_mut(key.as_str()),
+            Segment::Seq { index } => holder.get_mut(*index),
+            _ => None,
+        };
+        let Some(next) = next else { return false };
+        holder = next;
+    }
+    holder
+        .as_object_mut()
+        .is_some_and(|members| members.remove(last.as_str()).is_some())
 }
 
 /// Levenshtein distance, for "did you mean" hints.
@@ -159,6 +215,57 @@ mod tests {
             &mut problems,
         );
         assert!(problems.list()[0].fix.contains("unknown field `nodeCont`"));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Nested {
+        name: String,
+        #[serde(default)]
+        inner: Section,
+        #[serde(default)]
+        zones: Vec<String>,
+    }
+
+    fn problems_of<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> (Option<T>, Vec<String>) {
+        let mut problems = Problems::new("");
+        let parsed = parse::<T>(json, "p:s", &mut problems);
+        let keys = problems.list().iter().map(|p| p.key.clone()).collect();
+        (parsed, keys)
+    }
+
+    #[test]
+    fn every_problem_of_a_section_is_reported_not_only_the_first() {
+        let (parsed, keys) = problems_of::<Nested>(
+            r#"{"name": 3, "colour": "red", "inner": {"nodeCount": -1, "nodeCont": 2}}"#,
+        );
+        assert!(parsed.is_none(), "a bad value leaves the section unusable");
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            ["p:s.colour", "p:s.inner.nodeCont", "p:s.inner.nodeCount", "p:s.name"],
+            "each problem once, and no spurious `missing field name`: {keys:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_alone_leave_the_section_readable() {
+        let (parsed, keys) = problems_of::<Nested>(r#"{"name": "a", "replicas": 3}"#);
+        assert_eq!(keys, ["p:s.replicas"]);
+        let parsed = parsed.unwrap();
+        assert_eq!(parsed.name, "a", "the rest is read, so its rules can run");
+        assert_eq!((parsed.inner.node_count, parsed.zones.len()), (0, 0));
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_and_a_bad_element_stops_at_its_index() {
+        let (_, keys) = problems_of::<Nested>(r#"{"inner": {}}"#);
+        assert_eq!(keys, ["p:s.name"]);
+        let (_, keys) = problems_of::<Nested>(r#"{"name": "a", "zones": ["x", 3, 4]}"#);
+        assert_eq!(keys, ["p:s.zones[1]"]);
+        let (_, keys) = problems_of::<Nested>(r#""just text""#);
+        assert_eq!(keys, ["p:s"]);
     }
 
     #[test]

@@ -79,9 +79,9 @@ where
     match run_with(&ctx, program).await {
         Ok(()) => 0,
         Err(error) => {
-            let message = format!("{error:#}");
-            eprintln!("error: {message}");
-            ctx.log(Severity::Error, &message).await;
+            // Once: the engine shows it as the program's diagnostic (the language host does not
+            // repeat an error the program reported); `log` falls back to standard error.
+            ctx.log(Severity::Error, &format!("{error:#}")).await;
             EXIT_REPORTED
         }
     }

@@ -60,16 +60,26 @@ fn from_json<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, FieldError
     let mut json = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut json).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        FieldError {
-            // An empty key (`{"": 1}`) ends the path in an empty segment: name the object that
-            // holds it instead ("" and "." are the body itself).
-            field: match path.strip_suffix('.').unwrap_or(&path) {
-                "" => "$".into(),
-                holder => holder.to_owned(),
-            },
-            reason: describe(&inner),
-        }
+        let reason = describe(&e.into_inner());
+        // An empty key (`{"": 1}`) ends the path in an empty segment: name the object that
+        // holds it instead ("" and "." are the body itself).
+        let holder = match path.strip_suffix('.').unwrap_or(&path) {
+            "." => "",
+            holder => holder,
+        };
+        // serde names a missing field only in its message, on the path of the object that
+        // lacks it: name the field itself (`viewer_id`, `[3].viewer_id`, `ad.ad_id`).
+        let missing = reason
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| name);
+        let field = match (holder, missing) {
+            ("", None) => "$".to_owned(),
+            ("", Some(name)) => name.to_owned(),
+            (holder, None) => holder.to_owned(),
+            (holder, Some(name)) => format!("{holder}.{name}"),
+        };
+        FieldError { field, reason }
     })?;
     json.end().map_err(|e| FieldError {
         field: "$".into(),
@@ -217,7 +227,14 @@ mod tests {
         let mut body = valid();
         body.as_object_mut().unwrap().remove("viewer_id");
         let err = error_of(&body, Shape::ObjectOrArray);
+        assert_eq!(err.field, "viewer_id", "{err}");
         assert!(err.reason.contains("missing field `viewer_id`"), "{err}");
+        let err = error_of(&json!([valid(), valid(), valid(), body]), Shape::Array);
+        assert_eq!(err.field, "[3].viewer_id", "{err}");
+
+        let mut body = valid();
+        body["ad"].as_object_mut().unwrap().remove("ad_id");
+        assert_eq!(error_of(&body, Shape::ObjectOrArray).field, "ad.ad_id");
 
         let mut body = valid();
         body["colour"] = json!("red");

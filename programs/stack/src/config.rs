@@ -116,8 +116,61 @@ impl PlatformConfig {
             .map(|v| v.text.clone())
             .filter(|directory| !directory.is_empty());
 
+        // Each section's rules run whenever that section and what its rules need have read,
+        // so one bad section never hides the problems of another.
+        let zones = network
+            .as_ref()
+            .map(|network| network.zones.len())
+            .or_else(|| listed_zones(config));
+        let replication_factor = kafka
+            .as_ref()
+            .map_or(KafkaConfig::default().replication_factor, |kafka| {
+                kafka.replication_factor
+            });
+        let sizing = load
+            .as_ref()
+            .zip(zones)
+            .map(|(load, zones)| load.size(zones.max(1) as u32, replication_factor));
+        let mut section_problems = |name: &str, check: &dyn Fn(&mut Problems)| {
+            let mut found = Problems::new(format!("{NAMESPACE}:{name}"));
+            check(&mut found);
+            problems.extend(found);
+        };
+        if let Some(load) = &load {
+            section_problems("load", &|p| load.validate(p));
+        }
+        if let (Some(network), Some(region)) = (&network, &region) {
+            section_problems("network", &|p| network.validate(region, p));
+        }
+        if let Some(eks) = &eks {
+            let vpc_cidr = network.as_ref().map(|network| network.cidr);
+            section_problems("eks", &|p| eks.validate(vpc_cidr, p));
+        }
+        if let Some(cert_manager) = &cert_manager {
+            section_problems("certManager", &|p| cert_manager.validate(p));
+        }
+        if let (Some(sizing), Some(zones)) = (&sizing, zones) {
+            if let Some(kafka) = &kafka {
+                section_problems("kafka", &|p| kafka.validate(sizing, zones, p));
+            }
+            if let Some(yugabyte) = &yugabyte {
+                section_problems("yugabyte", &|p| yugabyte.validate(sizing, zones, p));
+            }
+            if let Some(ingest) = &ingest {
+                section_problems("ingest", &|p| ingest.validate(sizing, zones, p));
+            }
+        }
+        if let Some(Err(error)) = pipeline.as_ref().map(PipelineSettings::validate) {
+            problems.add(
+                &format!("{NAMESPACE}:pipeline"),
+                "(as written)",
+                format!("{error:#}"),
+            );
+        }
         let (
+            Some(region),
             Some(load),
+            Some(sizing),
             Some(network),
             Some(eks),
             Some(cert_manager),
@@ -125,8 +178,13 @@ impl PlatformConfig {
             Some(yugabyte),
             Some(pipeline),
             Some(ingest),
+            Some(database_password),
+            Some(database_admin_password),
+            true,
         ) = (
+            region,
             load,
+            sizing,
             network,
             eks,
             cert_manager,
@@ -134,43 +192,14 @@ impl PlatformConfig {
             yugabyte,
             pipeline,
             ingest,
+            database_password,
+            database_admin_password,
+            problems.list().is_empty(),
         )
         else {
             return Err(problems
                 .into_result()
-                .expect_err("a section that does not parse records a problem"));
-        };
-
-        let zones = network.zones.len();
-        let mut section_problems = |name: &str, check: &dyn Fn(&mut Problems)| {
-            let mut found = Problems::new(format!("{NAMESPACE}:{name}"));
-            check(&mut found);
-            problems.extend(found);
-        };
-        section_problems("load", &|p| load.validate(p));
-        let sizing = load.size(zones.max(1) as u32, kafka.replication_factor);
-        if let Some(region) = &region {
-            section_problems("network", &|p| network.validate(region, p));
-        }
-        section_problems("eks", &|p| eks.validate(network.cidr, p));
-        section_problems("certManager", &|p| cert_manager.validate(p));
-        section_problems("kafka", &|p| kafka.validate(&sizing, zones, p));
-        section_problems("yugabyte", &|p| yugabyte.validate(&sizing, zones, p));
-        section_problems("ingest", &|p| ingest.validate(&sizing, zones, p));
-        if let Err(error) = pipeline.validate() {
-            problems.add(
-                &format!("{NAMESPACE}:pipeline"),
-                "(as written)",
-                format!("{error:#}"),
-            );
-        }
-        let (Some(region), Some(database_password), Some(database_admin_password), Ok(())) = (
-            region,
-            database_password,
-            database_admin_password,
-            problems.list().is_empty().then_some(()).ok_or(()),
-        ) else {
-            return Err(problems.into_result().expect_err("problems were recorded"));
+                .expect_err("every section that is missing recorded a problem"));
         };
         Ok(Self {
             region,
@@ -188,6 +217,15 @@ impl PlatformConfig {
             render_directory,
         })
     }
+}
+
+/// The number of zones in `network.zones` when the section as a whole does not read (a bad
+/// `cidr`, say), so that the rules of the sections sized per zone still run.
+fn listed_zones(config: &Config) -> Option<usize> {
+    let text = &config.get(&format!("{NAMESPACE}:network"))?.text;
+    let section: serde_json::Value = serde_json::from_str(text).ok()?;
+    let zones = section.get("zones")?.as_array()?;
+    zones.iter().all(serde_json::Value::is_string).then_some(zones.len())
 }
 
 /// Reads secret `key`, which must be set and set as a secret; records a problem otherwise.

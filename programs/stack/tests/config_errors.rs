@@ -191,6 +191,50 @@ async fn a_plain_text_password_is_refused() {
 }
 
 #[tokio::test]
+async fn parse_and_rule_problems_of_every_section_are_reported_together_once_each() {
+    let mut config = with(
+        "prod",
+        "network",
+        r#"{"cidr": "10.40.0.0/33", "zones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"]}"#,
+    );
+    for (key, value) in [
+        ("kafka", r#"{"replicas": 3, "brokers": 2}"#),
+        ("eks", r#"{"systemNodes": {"min": 5, "desired": 5, "max": 3}}"#),
+        ("yugabyte", r#"{"tservers": 4, "namespace": 7}"#),
+        ("ingest", r#"{"replicas": 2}"#),
+        ("certManager", r#"{"caDays": 5}"#),
+    ] {
+        config.insert(format!("heartbeat-platform:{key}"), value.to_owned());
+    }
+    let message = error_for(config).await;
+    let expected = [
+        // parse-level: a bad value, an unknown key, a wrong type
+        ("heartbeat-platform:network.cidr", "invalid"),
+        ("heartbeat-platform:kafka.replicas", "unknown field `replicas`"),
+        ("heartbeat-platform:yugabyte.namespace", "invalid type"),
+        // rule-level, in the sections beside them (sized on the 3 zones listed)
+        ("heartbeat-platform:kafka.brokers", "cannot spread over 3 zones"),
+        ("heartbeat-platform:kafka.replicationFactor", "broker count (2)"),
+        ("heartbeat-platform:eks.systemNodes.min", "must not exceed systemNodes.max"),
+        ("heartbeat-platform:eks.systemNodes.desired", "must lie between"),
+        ("heartbeat-platform:ingest.replicas", "cannot cover 3 zones"),
+        ("heartbeat-platform:certManager.caDays", "between 30 and 36500"),
+    ];
+    for (key, fix) in expected {
+        let lines: Vec<_> = message
+            .lines()
+            .filter(|line| line.contains(&format!("{key} ")))
+            .collect();
+        assert_eq!(lines.len(), 1, "{key} exactly once in:\n{message}");
+        assert!(lines[0].contains(fix), "{key}: {fix} in {}", lines[0]);
+    }
+    assert!(
+        message.contains(&format!("has {} problem(s)", expected.len())),
+        "nothing else reported: {message}"
+    );
+}
+
+#[tokio::test]
 async fn the_binary_exits_non_zero_listing_every_problem_and_registers_nothing() {
     let engine = MockEngine::start(Mode::Preview).await.unwrap();
     let mut config = with(
@@ -224,21 +268,22 @@ async fn the_binary_exits_non_zero_listing_every_problem_and_registers_nothing()
     .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "must fail: {stderr}");
-    assert!(
-        stderr.contains("heartbeat-platform:eks.systemNodes.min"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("heartbeat-platform:ingest.image"),
-        "{stderr}"
-    );
     assert!(engine.registrations().is_empty());
+    let errors: Vec<_> = engine
+        .logs()
+        .into_iter()
+        .filter(|log| log.severity == 3)
+        .collect();
+    assert_eq!(errors.len(), 1, "one diagnostic: {errors:?}");
+    for key in [
+        "heartbeat-platform:eks.systemNodes.min",
+        "heartbeat-platform:ingest.image",
+    ] {
+        assert_eq!(errors[0].message.matches(key).count(), 1, "{}", errors[0].message);
+    }
     assert!(
-        engine
-            .logs()
-            .iter()
-            .any(|log| log.severity == 3 && log.message.contains("eks.systemNodes.min")),
-        "the error is logged to the engine"
+        !stderr.contains("systemNodes.min"),
+        "logged to the engine, so not printed a second time on standard error: {stderr}"
     );
 }
 
