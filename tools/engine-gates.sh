@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The real-engine gates, for each stack given (default: dev prod), on a throw-away local file
 # backend (out/gates/state): `pulumi preview` passes; `pulumi up` passes; a second
-# `pulumi preview --expect-no-changes` passes (the program is deterministic); `pulumi destroy`
+# `pulumi preview --expect-no-changes` passes (the program is deterministic), also from a CI
+# runner's view (the committed stack file, secrets from the environment through
+# scripts/ci/stack-secrets.sh, the salt from the state); `pulumi destroy`
 # passes and leaves the state empty. Prints resource counts and wall times; exits non-zero at
 # the first failed gate. AWS resources go to the offline stub provider (nothing is created).
 # Usage: tools/engine-gates.sh [stack...]
@@ -70,6 +72,25 @@ check_charts() {
         "$(echo $zones)")")
 }
 
+# ci_runner_preview STACK WORKDIR: the workflow's path on a CI runner's fresh checkout: the
+# committed stack file (no encryption salt, no secrets), the secrets put in by
+# scripts/ci/stack-secrets.sh from the environment with the salt taken from the stack's state;
+# then a preview must see no changes (the same secrets, decrypted with the same key).
+ci_runner_preview() {
+    local stack=$1 ci_file=$2/Pulumi.$stack.ci.yaml t0=$SECONDS
+    cp "$ROOT/Pulumi.$stack.yaml" "$ci_file"
+    local_settings "$stack" "$ci_file"
+    if ! local_secrets bash "$ROOT/scripts/ci/stack-secrets.sh" "$stack" "$ci_file" >"$gates/$stack-ci-secrets.log" 2>&1 ||
+        ! (cd "$ROOT" && pulumi preview --expect-no-changes --stack "$stack" --config-file "$ci_file" \
+            --non-interactive) >>"$gates/$stack-ci-secrets.log" 2>&1; then
+        tail -n 40 "$gates/$stack-ci-secrets.log" >&2
+        die "[$stack] gate 'ci-runner-preview' failed (full log: ${gates#"$ROOT"/}/$stack-ci-secrets.log)"
+    fi
+    [ "$(grep '^encryptionsalt:' "$ci_file")" = "$(grep '^encryptionsalt:' "$CONFIG_FILE")" ] ||
+        die "[$stack] the CI secrets were not encrypted with the stack's own salt"
+    summary+=("$(printf '%-5s %-24s %4d s' "$stack" "ci-runner-preview" $((SECONDS - t0)))")
+}
+
 for stack in "${stacks[@]}"; do
     prepare_stack "$stack" "$gates/$stack"
     gate "$stack" preview preview
@@ -78,6 +99,7 @@ for stack in "${stacks[@]}"; do
     manifests=$(find "$RENDER_DIR" -type f | wc -l)
     check_charts "$stack" "$RENDER_DIR"
     gate "$stack" preview-no-changes preview --expect-no-changes
+    ci_runner_preview "$stack" "$gates/$stack"
     gate "$stack" destroy destroy --yes --skip-preview
     left=$(resource_count "$stack")
     [ "$left" -eq 0 ] || die "[$stack] state not empty after destroy: $left resources left"

@@ -16,6 +16,7 @@ build_stack_tools() {
     (cd "$ROOT" && CARGO_TARGET_DIR=$ROOT/target cargo build --release --quiet \
         -p heartbeat-stack -p pulumi-language-rust -p stub-aws-provider)
     export HEARTBEAT_AWS_SCHEMA=$ROOT/.tools/aws-schema.json
+    export HEARTBEAT_CLOUDFLARE_SCHEMA=$ROOT/.tools/cloudflare-schema.json
 }
 
 # stack_exists STACK: whether the backend has the stack.
@@ -47,24 +48,35 @@ prepare_stack() {
         rm -rf "$scratch"
     fi
     { echo "$salt"; cat "$ROOT/Pulumi.$stack.yaml"; } >"$CONFIG_FILE"
-    local render=${workdir#"$ROOT"/}/manifests
+    RENDER_DIR=$workdir/manifests
+    local_settings "$stack" "$CONFIG_FILE"
+    # The secrets arrive as the workflow's do: from the environment, through its script.
+    local_secrets bash "$ROOT/scripts/ci/stack-secrets.sh" "$stack" "$CONFIG_FILE" >/dev/null
+}
+
+# local_secrets COMMAND...: runs COMMAND with the offline, local-only values of the stack's
+# secrets in the variables scripts/ci/stack-secrets.sh reads.
+local_secrets() {
+    (cd "$ROOT" &&
+        DATABASE_PASSWORD=offline-synth-local-only-databasePassword \
+            DATABASE_ADMIN_PASSWORD=offline-synth-local-only-databaseAdminPassword "$@")
+}
+
+# local_settings STACK FILE: the offline-only settings in config file FILE: render to
+# $RENDER_DIR instead of a cluster, and the local chart copies.
+local_settings() {
+    local stack=$1 file=$2 key
     (
         cd "$ROOT"
-        for key in databasePassword databaseAdminPassword; do
-            pulumi config set --secret "heartbeat-platform:$key" "offline-synth-local-only-$key" \
-                --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
-        done
-        pulumi config set heartbeat-platform:kubernetesRenderDirectory "$render" \
-            --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
-        local key
+        pulumi config set heartbeat-platform:kubernetesRenderDirectory "${RENDER_DIR#"$ROOT"/}" \
+            --stack "$stack" --config-file "$file" --non-interactive
         for key in kafka.operatorChartPath:strimzi-kafka-operator yugabyte.chartPath:yugabyte \
             certManager.chartPath:cert-manager; do
             [ -n "$CHARTS_DIR" ] || break
             pulumi config set --path "heartbeat-platform:${key%%:*}" "$CHARTS_DIR/${key#*:}" \
-                --stack "$stack" --config-file "$CONFIG_FILE" --non-interactive
+                --stack "$stack" --config-file "$file" --non-interactive
         done
     )
-    RENDER_DIR=$ROOT/$render
 }
 
 # pulumi_op STACK ARGS...: runs a pulumi operation on the stack with its config file.

@@ -1,7 +1,8 @@
-// Command aws-schema reads the source of github.com/pulumi/pulumi-aws/sdk (any major
-// version) with go/parser and writes a JSON schema of every resource:
+// Command aws-schema reads the source of a Pulumi provider's Go SDK (github.com/pulumi/pulumi-aws/sdk,
+// github.com/pulumi/pulumi-cloudflare/sdk; any major version) with go/parser and writes a JSON
+// schema of every resource:
 //
-//	{"version": "7.0.0",
+//	{"package": "aws", "version": "7.0.0",
 //	 "resources": {"aws:ec2/vpc:Vpc": {"inputs": {"cidrBlock": "string", ...},
 //	                                    "state":  {"arn": "string", ...}}},
 //	 "types": {"eks.ClusterVpcConfig": {"subnetIds": "array<string>", ...}}}
@@ -12,7 +13,7 @@
 // hold plain Go types with the wire names in `pulumi:"..."` tags. Only nested types reachable
 // from some resource are written.
 //
-// Usage: aws-schema -sdk <module dir> -version 7.0.0 -out schema.json
+// Usage: aws-schema [-package aws] -sdk <module dir> -version 7.0.0 -out schema.json
 package main
 
 import (
@@ -40,6 +41,7 @@ type Resource struct {
 
 // Schema is the file written for the stub provider.
 type Schema struct {
+	Package   string                       `json:"package"`
 	Version   string                       `json:"version"`
 	Resources map[string]*Resource         `json:"resources"`
 	Types     map[string]map[string]string `json:"types"`
@@ -53,19 +55,20 @@ type module struct {
 }
 
 func main() {
-	sdk := flag.String("sdk", "", "directory of the pulumi-aws Go SDK module")
+	sdk := flag.String("sdk", "", "directory of the provider's Go SDK module (pulumi-aws, pulumi-cloudflare)")
+	pkg := flag.String("package", "aws", "the Pulumi package: its Go code is under go/<package> in the SDK")
 	version := flag.String("version", "", "SDK version written into the schema (no leading v)")
 	out := flag.String("out", "", "output JSON file")
 	flag.Parse()
 	if *sdk == "" || *version == "" || *out == "" {
-		log.Fatal("usage: aws-schema -sdk <dir> -version <x.y.z> -out <file>")
+		log.Fatal("usage: aws-schema [-package aws] -sdk <dir> -version <x.y.z> -out <file>")
 	}
-	root := filepath.Join(*sdk, "go", "aws")
+	root := filepath.Join(*sdk, "go", *pkg)
 	modules, err := parseModules(root)
 	if err != nil {
 		log.Fatal(err)
 	}
-	schema := build(modules, strings.TrimPrefix(*version, "v"))
+	schema := build(modules, *pkg, strings.TrimPrefix(*version, "v"))
 	data, err := json.Marshal(schema)
 	if err != nil {
 		log.Fatal(err)
@@ -73,7 +76,7 @@ func main() {
 	if err := os.WriteFile(*out, data, 0o644); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("aws-schema: %d resources, %d nested types -> %s\n", len(schema.Resources), len(schema.Types), *out)
+	fmt.Printf("%s schema: %d resources, %d nested types -> %s\n", *pkg, len(schema.Resources), len(schema.Types), *out)
 }
 
 // parseModules parses every package directory under root (the root itself is module "index").
@@ -195,8 +198,8 @@ func (m *module) plainStruct(name string) *ast.StructType {
 	return nil
 }
 
-func build(modules map[string]*module, version string) *Schema {
-	s := &Schema{Version: version, Resources: map[string]*Resource{}, Types: map[string]map[string]string{}}
+func build(modules map[string]*module, pkg, version string) *Schema {
+	s := &Schema{Package: pkg, Version: version, Resources: map[string]*Resource{}, Types: map[string]map[string]string{}}
 	names := make([]string, 0, len(modules))
 	for name := range modules {
 		names = append(names, name)
@@ -215,7 +218,7 @@ func build(modules map[string]*module, version string) *Schema {
 	// The provider's own configuration, checked by CheckConfig.
 	if idx := modules["index"]; idx != nil {
 		if args := idx.structs["providerArgs"]; args != nil {
-			s.Resources["pulumi:providers:aws"] = &Resource{Inputs: fields(idx, args, &pending), State: map[string]string{}}
+			s.Resources["pulumi:providers:"+pkg] = &Resource{Inputs: fields(idx, args, &pending), State: map[string]string{}}
 		}
 	}
 	for len(pending) > 0 {

@@ -92,7 +92,11 @@ fn parse<T: DeserializeOwned>(text: &str, key: &str, problems: &mut Problems) ->
             // A field this loop dropped for a bad value is "missing" now: already reported.
             let full = at(missing);
             if !dropped_values.contains(&full) {
-                problems.add(&full, "(unset)", format!("this field is required ({message})"));
+                problems.add(
+                    &full,
+                    "(unset)",
+                    format!("this field is required ({message})"),
+                );
             }
             return None;
         }
@@ -244,7 +248,12 @@ mod tests {
         sorted.sort();
         assert_eq!(
             sorted,
-            ["p:s.colour", "p:s.inner.nodeCont", "p:s.inner.nodeCount", "p:s.name"],
+            [
+                "p:s.colour",
+                "p:s.inner.nodeCont",
+                "p:s.inner.nodeCount",
+                "p:s.name"
+            ],
             "each problem once, and no spurious `missing field name`: {keys:?}"
         );
     }

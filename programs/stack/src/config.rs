@@ -225,7 +225,10 @@ fn listed_zones(config: &Config) -> Option<usize> {
     let text = &config.get(&format!("{NAMESPACE}:network"))?.text;
     let section: serde_json::Value = serde_json::from_str(text).ok()?;
     let zones = section.get("zones")?.as_array()?;
-    zones.iter().all(serde_json::Value::is_string).then_some(zones.len())
+    zones
+        .iter()
+        .all(serde_json::Value::is_string)
+        .then_some(zones.len())
 }
 
 /// Reads secret `key`, which must be set and set as a secret; records a problem otherwise.

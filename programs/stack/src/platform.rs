@@ -25,6 +25,12 @@ pub const PACKAGES: &[PackageRequirement] = &[
         name: "kubernetes",
         version: platform_core::kubernetes::KUBERNETES_PROVIDER_VERSION,
     },
+    // Only used with `ingest.cloudflare`, but declared always, as an SDK dependency would be,
+    // so `pulumi plugin install` and the CLI's plugin check see it before the config decides.
+    PackageRequirement {
+        name: "cloudflare",
+        version: ingest_service::cloudflare::CLOUDFLARE_PROVIDER_VERSION,
+    },
 ];
 
 /// The stack's outputs.

@@ -199,7 +199,10 @@ async fn parse_and_rule_problems_of_every_section_are_reported_together_once_eac
     );
     for (key, value) in [
         ("kafka", r#"{"replicas": 3, "brokers": 2}"#),
-        ("eks", r#"{"systemNodes": {"min": 5, "desired": 5, "max": 3}}"#),
+        (
+            "eks",
+            r#"{"systemNodes": {"min": 5, "desired": 5, "max": 3}}"#,
+        ),
         ("yugabyte", r#"{"tservers": 4, "namespace": 7}"#),
         ("ingest", r#"{"replicas": 2}"#),
         ("certManager", r#"{"caDays": 5}"#),
@@ -210,15 +213,33 @@ async fn parse_and_rule_problems_of_every_section_are_reported_together_once_eac
     let expected = [
         // parse-level: a bad value, an unknown key, a wrong type
         ("heartbeat-platform:network.cidr", "invalid"),
-        ("heartbeat-platform:kafka.replicas", "unknown field `replicas`"),
+        (
+            "heartbeat-platform:kafka.replicas",
+            "unknown field `replicas`",
+        ),
         ("heartbeat-platform:yugabyte.namespace", "invalid type"),
         // rule-level, in the sections beside them (sized on the 3 zones listed)
-        ("heartbeat-platform:kafka.brokers", "cannot spread over 3 zones"),
-        ("heartbeat-platform:kafka.replicationFactor", "broker count (2)"),
-        ("heartbeat-platform:eks.systemNodes.min", "must not exceed systemNodes.max"),
-        ("heartbeat-platform:eks.systemNodes.desired", "must lie between"),
+        (
+            "heartbeat-platform:kafka.brokers",
+            "cannot spread over 3 zones",
+        ),
+        (
+            "heartbeat-platform:kafka.replicationFactor",
+            "broker count (2)",
+        ),
+        (
+            "heartbeat-platform:eks.systemNodes.min",
+            "must not exceed systemNodes.max",
+        ),
+        (
+            "heartbeat-platform:eks.systemNodes.desired",
+            "must lie between",
+        ),
         ("heartbeat-platform:ingest.replicas", "cannot cover 3 zones"),
-        ("heartbeat-platform:certManager.caDays", "between 30 and 36500"),
+        (
+            "heartbeat-platform:certManager.caDays",
+            "between 30 and 36500",
+        ),
     ];
     for (key, fix) in expected {
         let lines: Vec<_> = message
@@ -279,7 +300,12 @@ async fn the_binary_exits_non_zero_listing_every_problem_and_registers_nothing()
         "heartbeat-platform:eks.systemNodes.min",
         "heartbeat-platform:ingest.image",
     ] {
-        assert_eq!(errors[0].message.matches(key).count(), 1, "{}", errors[0].message);
+        assert_eq!(
+            errors[0].message.matches(key).count(),
+            1,
+            "{}",
+            errors[0].message
+        );
     }
     assert!(
         !stderr.contains("systemNodes.min"),
@@ -303,6 +329,20 @@ fn get_packages_lists_the_provider_plugins() {
         .iter()
         .map(|p| p["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(names, ["aws", "kubernetes"]);
+    assert_eq!(names, ["aws", "kubernetes", "cloudflare"]);
     assert!(packages[0]["version"].as_str().unwrap().starts_with("7."));
+    // The offline engine serves the same versions: tools/engine-versions.env pins the SDKs the
+    // stub providers check against, and the CLI refuses a declared plugin it cannot find.
+    let pins = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tools/engine-versions.env"
+    ))
+    .unwrap();
+    for (index, variable) in [(0, "AWS_SDK_VERSION"), (2, "CLOUDFLARE_SDK_VERSION")] {
+        let pinned = pins
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{variable}=v")))
+            .unwrap_or_else(|| panic!("{variable} in tools/engine-versions.env"));
+        assert_eq!(packages[index]["version"], pinned, "{variable}");
+    }
 }

@@ -20,7 +20,7 @@ use tonic::{Request, Response, Status};
 use crate::convert::{map_to_struct, opt_struct_to_map};
 use crate::fabricate::{FAKE_ACCOUNT, Fake, fnv_hex};
 use crate::schema::Schema;
-use crate::validate::{self, Mode, PROVIDER_TOKEN};
+use crate::validate::{self, Mode};
 
 /// Region used when the configuration names none.
 const DEFAULT_REGION: &str = "us-east-1";
@@ -184,7 +184,8 @@ impl ResourceProvider for StubAwsProvider {
         &self,
         _: Request<GetSchemaRequest>,
     ) -> Result<Response<GetSchemaResponse>, Status> {
-        let schema = json!({"name": "aws", "version": self.schema.version}).to_string();
+        let schema =
+            json!({"name": self.schema.package, "version": self.schema.version}).to_string();
         Ok(Response::new(GetSchemaResponse { schema }))
     }
 
@@ -194,7 +195,12 @@ impl ResourceProvider for StubAwsProvider {
     ) -> Result<Response<CheckResponse>, Status> {
         let request = request.into_inner();
         let news = opt_struct_to_map(request.news.as_ref());
-        let found = validate::check(&self.schema, PROVIDER_TOKEN, &news, Mode::Config);
+        let found = validate::check(
+            &self.schema,
+            &self.schema.provider_token(),
+            &news,
+            Mode::Config,
+        );
         Ok(Response::new(CheckResponse {
             inputs: Some(map_to_struct(&news)),
             failures: failures(found),

@@ -1,4 +1,5 @@
-//! The pulumi-aws SDK schema written by `tools/aws-schema`: property names and types.
+//! A provider SDK's schema written by `tools/aws-schema` (pulumi-aws, pulumi-cloudflare):
+//! property names and types.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -6,10 +7,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
-/// Environment variable naming the schema file.
-pub const SCHEMA_ENV: &str = "HEARTBEAT_AWS_SCHEMA";
-/// Schema path relative to the repository root.
-pub const SCHEMA_RELATIVE_PATH: &str = ".tools/aws-schema.json";
+/// The environment variable naming `package`'s schema file (`HEARTBEAT_AWS_SCHEMA`).
+pub fn schema_env(package: &str) -> String {
+    format!("HEARTBEAT_{}_SCHEMA", package.to_uppercase())
+}
+
+/// `package`'s schema path relative to the repository root (`.tools/aws-schema.json`).
+pub fn schema_relative_path(package: &str) -> String {
+    format!(".tools/{package}-schema.json")
+}
 
 /// Property name to type string (see [`PropType::parse`]).
 pub type Properties = BTreeMap<String, String>;
@@ -26,7 +32,10 @@ pub struct ResourceSchema {
 /// The whole schema.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Schema {
-    /// pulumi-aws SDK version, e.g. `7.0.0`.
+    /// The Pulumi package, e.g. `aws` (files written before the field existed are aws's).
+    #[serde(default = "aws")]
+    pub package: String,
+    /// The SDK version, e.g. `7.0.0`.
     pub version: String,
     /// Resource token (`aws:ec2/vpc:Vpc`) to its properties; `pulumi:providers:aws` holds the
     /// provider configuration.
@@ -111,21 +120,42 @@ impl Schema {
             .context("the aws schema file is not valid JSON of the expected shape")
     }
 
-    /// Loads the schema from `HEARTBEAT_AWS_SCHEMA`, else from the first
-    /// `.tools/aws-schema.json` above the binary or the working directory.
-    pub fn load() -> Result<Self> {
-        let path = locate().context(
-            "no aws schema: run tools/gen-aws-schema.sh (writes .tools/aws-schema.json) or set \
-             HEARTBEAT_AWS_SCHEMA to the file",
-        )?;
+    /// Loads `package`'s schema from `HEARTBEAT_<PACKAGE>_SCHEMA`, else from the first
+    /// `.tools/<package>-schema.json` above the binary or the working directory.
+    pub fn load(package: &str) -> Result<Self> {
+        let path = locate(package).with_context(|| {
+            format!(
+                "no {package} schema: run tools/gen-aws-schema.sh (writes {}) or set {} to the file",
+                schema_relative_path(package),
+                schema_env(package)
+            )
+        })?;
         let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading the aws schema {}", path.display()))?;
-        Self::from_json(&text).with_context(|| format!("in {}", path.display()))
+            .with_context(|| format!("reading the {package} schema {}", path.display()))?;
+        let schema = Self::from_json(&text).with_context(|| format!("in {}", path.display()))?;
+        if schema.package != package {
+            bail!(
+                "{} holds the {} schema, not {package}'s",
+                path.display(),
+                schema.package
+            );
+        }
+        Ok(schema)
+    }
+
+    /// The token under which the schema holds the provider's own configuration
+    /// (`pulumi:providers:aws`).
+    pub fn provider_token(&self) -> String {
+        format!("pulumi:providers:{}", self.package)
     }
 }
 
-fn locate() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(SCHEMA_ENV) {
+fn aws() -> String {
+    "aws".into()
+}
+
+fn locate(package: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(schema_env(package)) {
         return Some(PathBuf::from(path));
     }
     let exe_dir = std::env::current_exe()
@@ -138,7 +168,7 @@ fn locate() -> Option<PathBuf> {
         .flat_map(|start| {
             start
                 .ancestors()
-                .map(|dir| dir.join(SCHEMA_RELATIVE_PATH))
+                .map(|dir| dir.join(schema_relative_path(package)))
                 .collect::<Vec<_>>()
         })
         .find(|candidate| candidate.is_file())

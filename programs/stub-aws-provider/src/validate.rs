@@ -5,8 +5,8 @@ use serde_json::{Map, Value as Json};
 use crate::convert::UNKNOWN;
 use crate::schema::{PropType, Properties, Schema};
 
-/// Token under which the schema holds the provider's own configuration.
-pub const PROVIDER_TOKEN: &str = "pulumi:providers:aws";
+/// The prefix of the tokens under which a schema holds a provider's own configuration.
+const PROVIDER_TOKEN_PREFIX: &str = "pulumi:providers:";
 
 /// Properties the engine itself adds to provider inputs.
 const ENGINE_PROVIDER_PROPERTIES: &[&str] = &["version", "pluginDownloadURL"];
@@ -56,7 +56,7 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .min_by_key(|candidate| edit_distance(name, candidate))
 }
 
-/// Checks a resource's (or, with [`PROVIDER_TOKEN`], the provider's) inputs.
+/// Checks a resource's (or, with [`Schema::provider_token`], the provider's) inputs.
 pub fn check(schema: &Schema, token: &str, inputs: &Map<String, Json>, mode: Mode) -> Vec<Failure> {
     let Some(resource) = schema.resources.get(token) else {
         let near = nearest(token, schema.resources.keys().map(String::as_str)).unwrap_or("");
@@ -76,7 +76,8 @@ pub fn check(schema: &Schema, token: &str, inputs: &Map<String, Json>, mode: Mod
     let mut failures = Vec::new();
     for (name, value) in inputs {
         let engine_added = name.starts_with("__")
-            || (token == PROVIDER_TOKEN && ENGINE_PROVIDER_PROPERTIES.contains(&name.as_str()));
+            || (token.starts_with(PROVIDER_TOKEN_PREFIX)
+                && ENGINE_PROVIDER_PROPERTIES.contains(&name.as_str()));
         if !engine_added {
             checker.field(&resource.inputs, token, name, name, value, &mut failures);
         }
@@ -283,9 +284,12 @@ mod tests {
     fn provider_config_accepts_stringly_values_but_not_wrong_ones() {
         let schema = schema();
         let ok = inputs(json!({"region": "eu-west-1", "maxRetries": "5", "version": "7.0.0"}));
-        assert!(check(&schema, PROVIDER_TOKEN, &ok, Mode::Config).is_empty());
+        assert!(check(&schema, &schema.provider_token(), &ok, Mode::Config).is_empty());
         let bad = inputs(json!({"maxRetries": "five"}));
-        assert_eq!(check(&schema, PROVIDER_TOKEN, &bad, Mode::Config).len(), 1);
+        assert_eq!(
+            check(&schema, &schema.provider_token(), &bad, Mode::Config).len(),
+            1
+        );
     }
 
     #[test]
