@@ -6,10 +6,11 @@
 #     (github.com/cert-manager/cert-manager), with version and appVersion stamped as the
 #     vendor's release tool does;
 #   - strimzi-kafka-operator, yugabyte: from $HEARTBEAT_CHARTS_DIR/<chart> when given (a
-#     `helm pull --untar` of the pinned version, or the vendor's repository checkout);
-#     otherwise tools/stand-in-chart, which renders only the values it was given. No package
-#     registry serves these two charts, so an offline machine without them gets the
-#     stand-in, and the gates say so.
+#     `helm pull --untar` of the pinned version, or the vendor's repository checkout), else
+#     from ../shared/vendor/charts/<chart>-<version> beside the repository (CI has it), checked
+#     to be the pinned version; otherwise tools/stand-in-chart, which renders only the values
+#     it was given. No package registry serves these two charts, so an offline machine
+#     without either gets the stand-in, and the gates say so.
 set -euo pipefail
 source "$(dirname "$0")/engine-env.sh"
 
@@ -32,12 +33,25 @@ if [ "$(sed -n 's/^version: //p' "$target/Chart.yaml" 2>/dev/null)" != "$cert_ma
         "$target/Chart.yaml"
 fi
 
-for chart in strimzi-kafka-operator yugabyte; do
+# The vendors' charts at the pinned versions, as ../shared/vendor/charts/<chart>-<version> holds
+# them beside this repository (CI has them; see that folder's README).
+shared=$ROOT/../shared/vendor/charts
+for chart in strimzi-kafka-operator:$(pinned components/kafka-stack/src/versions.rs STRIMZI_VERSION) \
+    yugabyte:$(pinned components/yugabyte-stack/src/versions.rs CHART_VERSION); do
+    version=${chart#*:} chart=${chart%%:*}
     target=$charts/$chart
     rm -rf "$target"
-    if [ -n "${HEARTBEAT_CHARTS_DIR:-}" ] && [ -f "$HEARTBEAT_CHARTS_DIR/$chart/Chart.yaml" ]; then
-        cp -rL "$HEARTBEAT_CHARTS_DIR/$chart" "$target"
-        log "$chart chart: the vendor's, from $HEARTBEAT_CHARTS_DIR/$chart"
+    source=""
+    if [ -n "${HEARTBEAT_CHARTS_DIR:-}" ]; then
+        source=$HEARTBEAT_CHARTS_DIR/$chart
+    elif [ -d "$shared/$chart-$version" ]; then
+        source=$shared/$chart-$version
+    fi
+    if [ -n "$source" ] && [ -f "$source/Chart.yaml" ]; then
+        [ "$(sed -n 's/^version: //p' "$source/Chart.yaml")" = "$version" ] ||
+            die "$source/Chart.yaml is not version $version, the one the component pins"
+        cp -rL "$source" "$target" && chmod -R u+w "$target"
+        log "$chart chart: the vendor's $version, from $source"
     else
         cp -r "$ROOT/tools/stand-in-chart" "$target"
         echo "standsInFor: $chart" >"$target/values.yaml"
