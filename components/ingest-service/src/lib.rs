@@ -44,6 +44,7 @@
 //!         controller: ControllerSite {
 //!             cluster_name: "heartbeat-dev".into(),
 //!             region: "eu-west-1".into(),
+//!             vpc_id: pulumi_runtime::Output::new("vpc-0123456789abcdef0".to_owned()),
 //!             oidc: cluster.oidc.clone(),
 //!         },
 //!         secrets: IngestSecrets::default(),

@@ -397,6 +397,13 @@ async fn the_controller_runs_with_its_own_iam_role_from_the_pinned_chart() {
         release.input_str("values/clusterName").as_deref(),
         Some("heartbeat-test")
     );
+    // Told its region and VPC, the controller does not ask the instance metadata service.
+    assert_eq!(
+        release.input_str("values/region").as_deref(),
+        Some("eu-west-1")
+    );
+    assert_eq!(release.input_str("values/vpcId").as_deref(), Some(VPC_ID));
+    assert_eq!(release.input("values/replicaCount"), Some(json!(2)));
 
     let policy = one(&registrations, "aws:iam/policy:Policy");
     let document: Value = serde_json::from_str(&policy.input_str("policy").unwrap()).unwrap();

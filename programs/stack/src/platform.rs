@@ -137,6 +137,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             controller: ControllerSite {
                 cluster_name: network.cluster_name.clone(),
                 region: network.region.clone(),
+                vpc_id: network.vpc_id.clone(),
                 oidc: cluster.oidc.clone(),
             },
             secrets: ingest_secrets,

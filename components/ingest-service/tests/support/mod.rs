@@ -30,6 +30,8 @@ pub const CERTIFICATE_ARN: &str = "arn:aws:acm:eu-west-1:123456789012:certificat
 pub const VALIDATION_NAME: &str = "_0123.ingest.example.com.";
 /// Its value.
 pub const VALIDATION_VALUE: &str = "_4567.acm-validations.aws.";
+/// The VPC the controller is told about.
+pub const VPC_ID: &str = "vpc-0123456789abcdef0";
 /// The ALB host name the fake Ingress status reports.
 pub const ALB_HOSTNAME: &str =
     "k8s-kafka-ingestap-0123456789-1234567890.eu-west-1.elb.amazonaws.com";
@@ -203,6 +205,7 @@ pub async fn synth(scenario: Scenario) -> Synth {
                 controller: ControllerSite {
                     cluster_name: "heartbeat-test".into(),
                     region: "eu-west-1".into(),
+                    vpc_id: Output::new(VPC_ID.to_owned()),
                     oidc: oidc.clone(),
                 },
                 secrets,
