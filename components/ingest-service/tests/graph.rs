@@ -47,6 +47,15 @@ fn alb_annotation(ingress: &Registration, key: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The DNS record (of any provider) whose `name` input is `name`.
+fn record_named<'a>(records: &[&'a Registration], name: &str) -> &'a Registration {
+    records
+        .iter()
+        .find(|r| r.input_str("name").as_deref() == Some(name))
+        .copied()
+        .unwrap_or_else(|| panic!("a record named {name}"))
+}
+
 fn controller_release(registrations: &[Registration]) -> Option<&Registration> {
     of_type(registrations, RELEASE)
         .into_iter()
@@ -353,13 +362,7 @@ async fn cloudflare_records_exist_only_when_configured() {
             assert_eq!(record.input_str("type").as_deref(), Some("CNAME"));
             assert_eq!(record.input("ttl"), Some(json!(1)));
         }
-        let by_name = |name: &str| {
-            records
-                .iter()
-                .find(|r| r.input_str("name").as_deref() == Some(name))
-                .copied()
-                .unwrap_or_else(|| panic!("a record named {name}"))
-        };
+        let by_name = |name: &str| record_named(&records, name);
         let check = by_name(&validation_name(HOSTNAME));
         assert_eq!(
             check.input_str("content").as_deref(),
@@ -396,13 +399,7 @@ async fn route53_gets_both_records_and_the_validation_waits_for_its_record() {
         assert_eq!(record.version, "7.0.0");
         assert!(record.input("aliases").is_none());
     }
-    let by_name = |name: &str| {
-        records
-            .iter()
-            .find(|r| r.input_str("name").as_deref() == Some(name))
-            .copied()
-            .unwrap_or_else(|| panic!("a record named {name}"))
-    };
+    let by_name = |name: &str| record_named(&records, name);
     let check = by_name(&validation_name(HOSTNAME));
     assert_eq!(
         check.input("records"),

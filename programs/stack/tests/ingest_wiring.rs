@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::collections::BTreeMap;
+
 use mock_engine::Mode;
 use mock_engine::query::{of_type, one};
 use serde_json::{Value, json};
@@ -20,6 +22,19 @@ fn stack_outputs(registrations: &[mock_engine::Registration]) -> serde_json::Map
         .registered_outputs
         .clone()
         .expect("stack outputs")
+}
+
+/// The dev stack with a host name in Route 53 hosted zone `Z0123456789ABCDEFGHIJ`, and
+/// `change` applied to its ingest section.
+fn dev_with_route53(change: impl FnOnce(&mut Value)) -> BTreeMap<String, String> {
+    let mut config = stack_config("dev");
+    let key = "heartbeat-platform:ingest";
+    let mut ingest: Value = serde_json::from_str(&config[key]).unwrap();
+    ingest["hostname"] = json!("ingest.dev.streamco.eu");
+    ingest["route53"] = json!({"hostedZoneId": "Z0123456789ABCDEFGHIJ"});
+    change(&mut ingest);
+    config.insert(key.into(), ingest.to_string());
+    config
 }
 
 #[tokio::test]
@@ -73,12 +88,7 @@ async fn without_a_dns_zone_the_records_are_outputs_and_a_warning() {
 
 #[tokio::test]
 async fn a_route53_zone_gets_the_records_and_gates_the_ingress() {
-    let mut config = stack_config("dev");
-    let key = "heartbeat-platform:ingest";
-    let mut ingest: Value = serde_json::from_str(&config[key]).unwrap();
-    ingest["hostname"] = json!("ingest.dev.streamco.eu");
-    ingest["route53"] = json!({"hostedZoneId": "Z0123456789ABCDEFGHIJ"});
-    config.insert(key.into(), ingest.to_string());
+    let config = dev_with_route53(|_| {});
     let (engine, result) = run(Mode::Update, &config).await;
     result.unwrap();
     let registrations = engine.registrations();
@@ -99,13 +109,9 @@ async fn a_route53_zone_gets_the_records_and_gates_the_ingress() {
 
 #[tokio::test]
 async fn two_dns_zones_are_a_config_error() {
-    let mut config = stack_config("dev");
-    let key = "heartbeat-platform:ingest";
-    let mut ingest: Value = serde_json::from_str(&config[key]).unwrap();
-    ingest["hostname"] = json!("ingest.dev.streamco.eu");
-    ingest["route53"] = json!({"hostedZoneId": "Z0123456789ABCDEFGHIJ"});
-    ingest["cloudflare"] = json!({"zoneId": "023e105f4ecef8ad9ca31a8372d0c353"});
-    config.insert(key.into(), ingest.to_string());
+    let mut config = dev_with_route53(|ingest| {
+        ingest["cloudflare"] = json!({"zoneId": "023e105f4ecef8ad9ca31a8372d0c353"});
+    });
     config.insert(
         "heartbeat-platform:cloudflareApiToken".into(),
         "token".into(),
