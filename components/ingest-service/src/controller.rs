@@ -91,11 +91,11 @@ pub fn install(
         region: site.region.clone(),
         vpc_id: site.vpc_id.clone(),
         settings: json!({
-        "replicaCount": 2,
-        "serviceAccount": {"create": false, "name": SERVICE_ACCOUNT},
-        // Leave `type: LoadBalancer` Services of other components to their own settings.
-        "enableServiceMutatorWebhook": false,
-        "podDisruptionBudget": {"maxUnavailable": 1},
+            "replicaCount": 2,
+            "serviceAccount": {"create": false, "name": SERVICE_ACCOUNT},
+            // Leave `type: LoadBalancer` Services of other components to their own settings.
+            "enableServiceMutatorWebhook": false,
+            "podDisruptionBudget": {"maxUnavailable": 1},
         }),
     };
     Ok(install_chart(

@@ -119,7 +119,8 @@ pub struct IngestService {
     /// The ALB's DNS name, from the Ingress status; `None` until the controller has
     /// provisioned the ALB.
     pub load_balancer_hostname: Output<Option<String>>,
-    /// The validated certificate's ARN.
+    /// The certificate's ARN; after its validation when the stack makes the validation record
+    /// (else the certificate may still be pending).
     pub certificate_arn: Output<String>,
     /// The CNAME ACM checks (a person creates it when no DNS zone is configured).
     pub certificate_validation_record: Output<ValidationRecord>,
