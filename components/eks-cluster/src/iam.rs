@@ -115,11 +115,22 @@ pub struct Statement {
     pub effect: &'static str,
     /// The actions allowed.
     pub action: Vec<&'static str>,
-    /// The resource (ARN or pattern) they apply to.
-    pub resource: String,
+    /// The resources (ARNs or patterns) they apply to.
+    pub resource: Resources,
     /// Operator -> condition key -> values.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub condition: BTreeMap<&'static str, BTreeMap<String, serde_json::Value>>,
+}
+
+/// A statement's `Resource`: one ARN or pattern (written as a string, as IAM does), or
+/// several (a list).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Resources {
+    /// One ARN or pattern.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
 }
 
 /// A statement allowing `actions` on `resource`.
@@ -127,8 +138,16 @@ pub fn allow(actions: &[&'static str], resource: &str) -> Statement {
     Statement {
         effect: "Allow",
         action: actions.to_vec(),
-        resource: resource.to_owned(),
+        resource: Resources::One(resource.to_owned()),
         condition: BTreeMap::new(),
+    }
+}
+
+/// A statement allowing `actions` on each of `resources`.
+pub fn allow_on(actions: &[&'static str], resources: &[&str]) -> Statement {
+    Statement {
+        resource: Resources::Many(resources.iter().map(|&r| r.to_owned()).collect()),
+        ..allow(actions, "")
     }
 }
 

@@ -1,5 +1,6 @@
 //! The TLS certificate of the public host name: an ACM certificate validated through DNS,
-//! and the validation that waits until ACM has issued it.
+//! and, when the stack makes the validation record, the validation that waits until ACM has
+//! issued it.
 
 use platform_core::{AwsInputs, ComponentScope, Tags};
 use pulumi_runtime::{AsResource, CustomResource, Output};
@@ -42,15 +43,15 @@ impl AwsInputs for CertificateValidation {
 }
 
 /// The DNS record ACM asks for (an element of the certificate's `domainValidationOptions`),
-/// without the trailing dots.
+/// without the trailing dots; written as `{name, type, value}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidationRecord {
     /// The record's name.
     #[serde(rename(deserialize = "resourceRecordName"))]
     pub name: String,
-    /// Its type (`CNAME`).
-    #[serde(rename(deserialize = "resourceRecordType"))]
+    /// Its type (`CNAME`), written `type`.
+    #[serde(rename(serialize = "type", deserialize = "resourceRecordType"))]
     pub record_type: String,
     /// Its value.
     #[serde(rename(deserialize = "resourceRecordValue"))]

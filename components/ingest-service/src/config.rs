@@ -34,8 +34,21 @@ pub struct IngestConfig {
     pub load_balancer_controller: OperatorInstall,
     /// A local chart directory or archive for the controller (air-gapped installs).
     pub load_balancer_controller_chart_path: Option<String>,
-    /// The Cloudflare zone in front of the platform; unset means DNS is managed elsewhere.
+    /// The Cloudflare zone that holds `hostname`: the stack makes the certificate's validation
+    /// record and the public record there. At most one of `cloudflare` and `route53`; with
+    /// neither, a person makes both records (the stack outputs them).
     pub cloudflare: Option<CloudflareConfig>,
+    /// The Route 53 public hosted zone that holds `hostname`, used as `cloudflare` is.
+    pub route53: Option<Route53Config>,
+}
+
+/// The DNS zone the stack makes the host name's records in, when one is configured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DnsProvider<'a> {
+    /// `ingest.cloudflare`.
+    Cloudflare(&'a CloudflareConfig),
+    /// `ingest.route53`.
+    Route53(&'a Route53Config),
 }
 
 /// CPU and memory for the API container, as Kubernetes quantities.
@@ -76,6 +89,34 @@ pub struct CloudflareConfig {
     pub proxied: bool,
 }
 
+/// The Route 53 public hosted zone that holds the host name. The stack's AWS credentials need
+/// `route53:ChangeResourceRecordSets`, `GetChange` and `ListResourceRecordSets` on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Route53Config {
+    /// The hosted zone's id (`Z` and capitals and digits, as the Route 53 console shows it).
+    pub hosted_zone_id: String,
+}
+
+/// Domains reserved for documentation and tests (RFC 2606, RFC 6761): no one can answer ACM's
+/// validation query for a name under them.
+const RESERVED_DOMAINS: &[&str] = &[
+    "example.com",
+    "example.net",
+    "example.org",
+    "example",
+    "test",
+    "invalid",
+    "localhost",
+];
+
+/// Whether `hostname` is under a reserved domain, so a certificate for it can never validate.
+pub fn is_reserved_name(hostname: &str) -> bool {
+    RESERVED_DOMAINS
+        .iter()
+        .any(|domain| hostname == *domain || hostname.ends_with(&format!(".{domain}")))
+}
+
 impl Default for IngestConfig {
     fn default() -> Self {
         Self {
@@ -90,6 +131,7 @@ impl Default for IngestConfig {
             load_balancer_controller: OperatorInstall::Helm,
             load_balancer_controller_chart_path: None,
             cloudflare: None,
+            route53: None,
         }
     }
 }
@@ -104,6 +146,16 @@ impl IngestConfig {
     pub fn max_replicas(&self, sizing: &Sizing) -> u32 {
         self.max_replicas
             .unwrap_or_else(|| self.replicas(sizing) * 2)
+    }
+
+    /// The DNS zone configured for the host name's records, if any (after [`Self::validate`],
+    /// at most one).
+    pub fn dns_provider(&self) -> Option<DnsProvider<'_>> {
+        match (&self.cloudflare, &self.route53) {
+            (Some(cloudflare), _) => Some(DnsProvider::Cloudflare(cloudflare)),
+            (None, Some(route53)) => Some(DnsProvider::Route53(route53)),
+            (None, None) => None,
+        }
     }
 
     /// The public URL devices post single heartbeats to.
@@ -182,6 +234,26 @@ impl IngestConfig {
                 "use the zone id from the Cloudflare dashboard: 32 hex digits",
             );
         }
+        if let Some(route53) = &self.route53 {
+            problems.check(
+                is_hosted_zone_id(&route53.hosted_zone_id),
+                "route53.hostedZoneId",
+                &route53.hosted_zone_id,
+                "use the hosted zone's id as the Route 53 console shows it, such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix)",
+            );
+        }
+        problems.check(
+            self.cloudflare.is_none() || self.route53.is_none(),
+            "route53",
+            "(set with cloudflare)",
+            "the host name's records go to one DNS zone: keep ingest.route53 or ingest.cloudflare, not both",
+        );
+        problems.check(
+            self.dns_provider().is_none() || !is_reserved_name(&self.hostname),
+            "hostname",
+            &self.hostname,
+            "a name under a reserved domain (example.com, .test...) can never be validated by ACM: use a name in the configured DNS zone",
+        );
     }
 }
 
@@ -197,6 +269,15 @@ fn is_host_label(name: &str) -> bool {
 
 fn is_host_name(name: &str) -> bool {
     name.len() <= 253 && name.contains('.') && name.split('.').all(is_host_label)
+}
+
+/// A Route 53 hosted zone id: `Z` and up to 31 more capitals or digits.
+fn is_hosted_zone_id(id: &str) -> bool {
+    id.starts_with('Z')
+        && (2..=32).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn is_quantity(value: &str) -> bool {
@@ -253,6 +334,9 @@ mod tests {
                 zone_id: "example.com".into(),
                 proxied: false,
             }),
+            route53: Some(Route53Config {
+                hosted_zone_id: "/hostedzone/Z0123".into(),
+            }),
             ..IngestConfig::default()
         };
         let text = problems_of(&config);
@@ -264,11 +348,36 @@ mod tests {
             "heartbeat-platform:ingest.sslPolicy",
             "heartbeat-platform:ingest.resources.memory",
             "heartbeat-platform:ingest.cloudflare.zoneId",
+            "heartbeat-platform:ingest.route53.hostedZoneId = /hostedzone/Z0123",
+            "heartbeat-platform:ingest.route53 = (set with cloudflare)",
+            "not both",
             "use a TLS 1.3 ALB policy",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }
         assert!(!text.contains("resources.cpuLimit"), "{text}");
+    }
+
+    #[test]
+    fn a_reserved_host_name_is_refused_only_with_a_dns_zone() {
+        let route53 = |hostname: &str| IngestConfig {
+            hostname: hostname.into(),
+            route53: Some(Route53Config {
+                hosted_zone_id: "Z0123456789ABCDEFGHIJ".into(),
+            }),
+            ..IngestConfig::default()
+        };
+        let refused = problems_of(&route53("ingest.dev.example.com"));
+        assert!(
+            refused.contains("heartbeat-platform:ingest.hostname = ingest.dev.example.com")
+                && refused.contains("can never be validated by ACM"),
+            "{refused}"
+        );
+        assert!(problems_of(&route53("heartbeat.test")).contains("hostname"));
+        assert_eq!(problems_of(&route53("ingest.streaming-company.eu")), "");
+        // Without a zone the stack only outputs the records: the sample stacks synthesize.
+        assert_eq!(problems_of(&IngestConfig::default()), "");
+        assert!(!is_reserved_name("ingest.notexample.com"));
     }
 
     #[test]

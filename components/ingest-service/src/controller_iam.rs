@@ -1,18 +1,42 @@
 //! The AWS Load Balancer Controller's IAM permissions, as a typed policy document, and the IAM
 //! role its service account assumes (IRSA).
 //!
-//! The statements follow the policy the controller publishes for the pinned release
-//! ([`crate::controller::CHART_VERSION`]): read access to EC2, ELB, ACM, WAF and Shield; the
-//! right to create load balancers, target groups and security groups only with the
-//! controller's cluster tag; and to change or delete only what carries that tag.
+//! The document is the policy the controller publishes for the release the pinned chart runs
+//! ([`crate::controller::CONTROLLER_VERSION`], `docs/install/iam_policy.json` at that tag),
+//! statement for statement: read access to EC2, ELB, ACM, WAF and Shield; the right to create
+//! load balancers, target groups and security groups only with the controller's cluster tag
+//! ([`CLUSTER_TAG`]); and to change or delete only what carries that tag. A test compares it
+//! with the vendor's file (`tests/controller_policy.rs`): bump the chart, and the test names
+//! every action and condition that moved.
 
-use eks_cluster::iam::{Policy, PolicyDocument, allow};
+use eks_cluster::iam::{Policy, PolicyDocument, Statement, allow, allow_on};
 use eks_cluster::{OidcIssuer, ServiceAccountRole};
 use platform_core::{ComponentScope, Tags};
 use pulumi_runtime::{CustomResource, Output};
 
-const INGRESS_TAG: &str = "ingress.k8s.aws/cluster";
-const SERVICE_TAG: &str = "service.k8s.aws/cluster";
+/// The tag the controller puts on every load balancer, target group and security group it
+/// creates (v2.14.0 tags with `elbv2.k8s.aws/cluster`, for Ingresses and Services alike).
+pub const CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
+
+/// Only when the request tags the new resource with [`CLUSTER_TAG`].
+fn tagging_for_the_cluster(statement: Statement) -> Statement {
+    statement.when(
+        "Null",
+        &format!("aws:RequestTag/{CLUSTER_TAG}"),
+        "false".into(),
+    )
+}
+
+/// Only on resources tagged with [`CLUSTER_TAG`] by a request that does not change that tag.
+fn keeping_the_cluster_tag(statement: Statement) -> Statement {
+    statement
+        .when(
+            "Null",
+            &format!("aws:RequestTag/{CLUSTER_TAG}"),
+            "true".into(),
+        )
+        .when_tagged(CLUSTER_TAG)
+}
 
 /// The controller's policy document.
 pub fn controller_policy() -> PolicyDocument {
@@ -29,16 +53,15 @@ pub fn controller_policy() -> PolicyDocument {
             "ec2:DescribeInstances",
             "ec2:DescribeNetworkInterfaces",
             "ec2:DescribeTags",
-            "ec2:DescribeRouteTables",
             "ec2:GetCoipPoolUsage",
             "ec2:DescribeCoipPools",
-            "ec2:DescribeIpamPools",
             "ec2:GetSecurityGroupsForVpc",
+            "ec2:DescribeIpamPools",
+            "ec2:DescribeRouteTables",
             "elasticloadbalancing:DescribeLoadBalancers",
             "elasticloadbalancing:DescribeLoadBalancerAttributes",
             "elasticloadbalancing:DescribeListeners",
             "elasticloadbalancing:DescribeListenerCertificates",
-            "elasticloadbalancing:DescribeListenerAttributes",
             "elasticloadbalancing:DescribeSSLPolicies",
             "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeTargetGroups",
@@ -46,6 +69,7 @@ pub fn controller_policy() -> PolicyDocument {
             "elasticloadbalancing:DescribeTargetHealth",
             "elasticloadbalancing:DescribeTags",
             "elasticloadbalancing:DescribeTrustStores",
+            "elasticloadbalancing:DescribeListenerAttributes",
             "elasticloadbalancing:DescribeCapacityReservation",
         ],
         "*",
@@ -72,20 +96,22 @@ pub fn controller_policy() -> PolicyDocument {
         ],
         "*",
     );
-    let load_balancer_arns = "arn:aws:elasticloadbalancing:*:*:loadbalancer/*";
-    let target_group_arns = "arn:aws:elasticloadbalancing:*:*:targetgroup/*";
-    let mutate_balancers = [
-        "elasticloadbalancing:ModifyLoadBalancerAttributes",
-        "elasticloadbalancing:SetIpAddressType",
-        "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:SetSubnets",
-        "elasticloadbalancing:DeleteLoadBalancer",
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
-        "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:ModifyListenerAttributes",
-        "elasticloadbalancing:ModifyCapacityReservation",
-        "elasticloadbalancing:ModifyIpPools",
+    let security_groups = "arn:aws:ec2:*:*:security-group/*";
+    let target_groups = "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*";
+    let balancers = [
+        target_groups,
+        "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
+        "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*",
+    ];
+    let listeners_and_rules = [
+        "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*",
+        "arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*",
+        "arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*",
+        "arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*",
+    ];
+    let add_and_remove_tags = [
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
     ];
     let statements = vec![
         allow(&["iam:CreateServiceLinkedRole"], "*").when(
@@ -103,27 +129,15 @@ pub fn controller_policy() -> PolicyDocument {
             "*",
         ),
         allow(&["ec2:CreateSecurityGroup"], "*"),
-        allow(&["ec2:CreateTags"], "arn:aws:ec2:*:*:security-group/*")
-            .when(
-                "StringEquals",
-                "ec2:CreateAction",
-                "CreateSecurityGroup".into(),
-            )
-            .when(
-                "Null",
-                &format!("aws:RequestTag/{INGRESS_TAG}"),
-                "false".into(),
-            ),
-        allow(
+        tagging_for_the_cluster(allow(&["ec2:CreateTags"], security_groups).when(
+            "StringEquals",
+            "ec2:CreateAction",
+            "CreateSecurityGroup".into(),
+        )),
+        keeping_the_cluster_tag(allow(
             &["ec2:CreateTags", "ec2:DeleteTags"],
-            "arn:aws:ec2:*:*:security-group/*",
-        )
-        .when(
-            "Null",
-            &format!("aws:RequestTag/{INGRESS_TAG}"),
-            "true".into(),
-        )
-        .when_tagged(INGRESS_TAG),
+            security_groups,
+        )),
         allow(
             &[
                 "ec2:AuthorizeSecurityGroupIngress",
@@ -132,19 +146,14 @@ pub fn controller_policy() -> PolicyDocument {
             ],
             "*",
         )
-        .when_tagged(INGRESS_TAG),
-        allow(
+        .when_tagged(CLUSTER_TAG),
+        tagging_for_the_cluster(allow(
             &[
                 "elasticloadbalancing:CreateLoadBalancer",
                 "elasticloadbalancing:CreateTargetGroup",
             ],
             "*",
-        )
-        .when(
-            "Null",
-            &format!("aws:RequestTag/{INGRESS_TAG}"),
-            "false".into(),
-        ),
+        )),
         allow(
             &[
                 "elasticloadbalancing:CreateListener",
@@ -154,62 +163,39 @@ pub fn controller_policy() -> PolicyDocument {
             ],
             "*",
         ),
+        keeping_the_cluster_tag(allow_on(&add_and_remove_tags, &balancers)),
+        // Listeners and rules are tagged on every change (they carry the Ingress's tags).
+        allow_on(&add_and_remove_tags, &listeners_and_rules),
         allow(
             &[
-                "elasticloadbalancing:AddTags",
-                "elasticloadbalancing:RemoveTags",
+                "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                "elasticloadbalancing:SetIpAddressType",
+                "elasticloadbalancing:SetSecurityGroups",
+                "elasticloadbalancing:SetSubnets",
+                "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:ModifyTargetGroup",
+                "elasticloadbalancing:ModifyTargetGroupAttributes",
+                "elasticloadbalancing:DeleteTargetGroup",
+                "elasticloadbalancing:ModifyListenerAttributes",
+                "elasticloadbalancing:ModifyCapacityReservation",
+                "elasticloadbalancing:ModifyIpPools",
             ],
-            load_balancer_arns,
+            "*",
         )
-        .when(
-            "Null",
-            &format!("aws:RequestTag/{INGRESS_TAG}"),
-            "true".into(),
-        )
-        .when_tagged(INGRESS_TAG),
-        allow(
-            &[
-                "elasticloadbalancing:AddTags",
-                "elasticloadbalancing:RemoveTags",
-            ],
-            target_group_arns,
-        )
-        .when(
-            "Null",
-            &format!("aws:RequestTag/{INGRESS_TAG}"),
-            "true".into(),
-        )
-        .when_tagged(INGRESS_TAG),
-        allow(&mutate_balancers, "*").when_tagged(INGRESS_TAG),
-        allow(&mutate_balancers, "*").when_tagged(SERVICE_TAG),
-        allow(&["elasticloadbalancing:AddTags"], load_balancer_arns)
-            .when(
+        .when_tagged(CLUSTER_TAG),
+        tagging_for_the_cluster(
+            allow_on(&["elasticloadbalancing:AddTags"], &balancers).when(
                 "StringEquals",
                 "elasticloadbalancing:CreateAction",
                 serde_json::json!(["CreateTargetGroup", "CreateLoadBalancer"]),
-            )
-            .when(
-                "Null",
-                &format!("aws:RequestTag/{INGRESS_TAG}"),
-                "false".into(),
             ),
-        allow(&["elasticloadbalancing:AddTags"], target_group_arns)
-            .when(
-                "StringEquals",
-                "elasticloadbalancing:CreateAction",
-                serde_json::json!(["CreateTargetGroup", "CreateLoadBalancer"]),
-            )
-            .when(
-                "Null",
-                &format!("aws:RequestTag/{INGRESS_TAG}"),
-                "false".into(),
-            ),
+        ),
         allow(
             &[
                 "elasticloadbalancing:RegisterTargets",
                 "elasticloadbalancing:DeregisterTargets",
             ],
-            target_group_arns,
+            target_groups,
         ),
         allow(
             &[
@@ -218,6 +204,7 @@ pub fn controller_policy() -> PolicyDocument {
                 "elasticloadbalancing:AddListenerCertificates",
                 "elasticloadbalancing:RemoveListenerCertificates",
                 "elasticloadbalancing:ModifyRule",
+                "elasticloadbalancing:SetRulePriorities",
             ],
             "*",
         ),
@@ -284,9 +271,9 @@ mod tests {
             assert!(!grants.is_empty(), "{action} is granted");
             for grant in grants {
                 assert!(
-                    grant["Condition"]["Null"]
-                        .as_object()
-                        .is_some_and(|c| c.keys().any(|k| k.ends_with(".k8s.aws/cluster"))),
+                    grant["Condition"]["Null"].as_object().is_some_and(|c| c
+                        .contains_key(&format!("aws:ResourceTag/{CLUSTER_TAG}"))
+                        || c.contains_key(&format!("aws:RequestTag/{CLUSTER_TAG}"))),
                     "{action} only with the controller's tag: {grant}"
                 );
             }

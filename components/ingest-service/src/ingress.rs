@@ -24,12 +24,19 @@ pub const CERTIFICATE_ANNOTATION: &str = "alb.ingress.kubernetes.io/certificate-
 /// metrics stay inside the cluster.
 pub const API_PREFIX: &str = "/v1";
 
+/// The annotation that tells the kubernetes provider not to wait for the Ingress's address.
+pub const SKIP_AWAIT_ANNOTATION: &str = "pulumi.com/skipAwait";
+
 /// The ALB's annotations, with the certificate's ARN and the tags every AWS resource of the
-/// platform carries (the controller puts them on the ALB and its target groups).
+/// platform carries (the controller puts them on the ALB and its target groups). Without
+/// `await_address` the provider does not wait for the ALB: the controller writes the
+/// Ingress's address only once every listener exists, and the HTTPS listener cannot exist
+/// before ACM has issued the certificate, which waits for a record a person makes.
 pub fn annotations(
     ssl_policy: &str,
     certificate_arn: &str,
     tags: &Tags,
+    await_address: bool,
 ) -> BTreeMap<String, String> {
     let tags = tags
         .iter()
@@ -58,6 +65,7 @@ pub fn annotations(
     ]
     .into_iter()
     .map(|(key, value)| (format!("alb.ingress.kubernetes.io/{key}"), value.to_owned()))
+    .chain((!await_address).then(|| (SKIP_AWAIT_ANNOTATION.to_owned(), "true".to_owned())))
     .collect()
 }
 

@@ -15,16 +15,20 @@
 //! 2. The AWS Load Balancer Controller ([`controller`], unless `loadBalancerController:
 //!    preinstalled`): an IAM policy ([`controller_iam`]), an IRSA role, its ServiceAccount
 //!    and the vendor's Helm chart, pinned.
-//! 3. An ACM certificate for `hostname` validated through DNS, and the validation
-//!    ([`certificate`]).
-//! 4. With `cloudflare` set: a `cloudflare` provider and the validation CNAME ([`cloudflare`]).
+//! 3. An ACM certificate for `hostname` validated through DNS ([`certificate`]).
+//! 4. With a DNS zone (`route53` or `cloudflare`, at most one) ([`dns`]): ACM's validation
+//!    CNAME in it ([`route53`], or [`cloudflare`] with its own provider) and the validation,
+//!    which waits until ACM has issued the certificate. With neither, no validation is
+//!    registered: the certificate stays pending until a person makes the record, and the
+//!    component says so ([`IngestService::dns`]).
 //! 5. The Ingress (class `alb`, internet-facing, IP targets, HTTPS 443 with redirect from 80,
-//!    a TLS 1.3 policy, the validated certificate, health checks on `/readyz`) ([`ingress`]),
-//!    and, with `cloudflare`, the public CNAME to the ALB.
+//!    a TLS 1.3 policy, the certificate, health checks on `/readyz`) ([`ingress`]), after the
+//!    validation when there is one (else not awaited: the ALB gets no HTTPS listener before
+//!    the certificate is issued), and, with a zone, the public CNAME to the ALB.
 //!
 //! # Inputs and outputs
 //! [`IngestServiceArgs`] in; [`IngestService`] out: the public URL, the ALB's host name,
-//! the certificate's ARN and its validation record.
+//! the certificate's ARN, its validation record and where the DNS records are.
 //!
 //! ```no_run
 //! # fn demo(ctx: pulumi_runtime::Context, kafka: kafka_stack::KafkaStack,
@@ -44,6 +48,7 @@
 //!         controller: ControllerSite {
 //!             cluster_name: "heartbeat-dev".into(),
 //!             region: "eu-west-1".into(),
+//!             vpc_id: pulumi_runtime::Output::new("vpc-0123456789abcdef0".to_owned()),
 //!             oidc: cluster.oidc.clone(),
 //!         },
 //!         secrets: IngestSecrets::default(),
@@ -59,11 +64,16 @@ pub mod cloudflare;
 mod config;
 pub mod controller;
 pub mod controller_iam;
+pub mod dns;
 pub mod ingress;
+pub mod route53;
 mod secrets;
 pub mod workload;
 
-pub use config::{CloudflareConfig, ContainerResources, IngestConfig, TLS13_POLICY_PREFIX};
+pub use config::{
+    CloudflareConfig, ContainerResources, DnsProvider, IngestConfig, Route53Config,
+    TLS13_POLICY_PREFIX,
+};
 pub use controller::ControllerSite;
 pub use secrets::{API_KEYS_KEY, CLOUDFLARE_TOKEN_KEY, IngestSecrets};
 pub use workload::KafkaAccess;
@@ -76,7 +86,7 @@ use pulumi_runtime::{AsResource, Context, Output, ProviderResource, ResourceOpti
 use serde::Serialize;
 
 use crate::certificate::ValidationRecord;
-use crate::cloudflare::CloudflareZone;
+use crate::dns::{DnsRecords, DnsZone};
 use crate::workload::IngestWorkload;
 
 /// The config section IngestService reads.
@@ -109,10 +119,16 @@ pub struct IngestService {
     /// The ALB's DNS name, from the Ingress status; `None` until the controller has
     /// provisioned the ALB.
     pub load_balancer_hostname: Output<Option<String>>,
-    /// The validated certificate's ARN.
+    /// The certificate's ARN; after its validation when the stack makes the validation record
+    /// (else the certificate may still be pending).
     pub certificate_arn: Output<String>,
-    /// The CNAME ACM checks (create it by hand when Cloudflare is not configured).
+    /// The CNAME ACM checks (a person creates it when no DNS zone is configured).
     pub certificate_validation_record: Output<ValidationRecord>,
+    /// Where the host name's records are: made by the stack in the configured zone, or what a
+    /// person must do before the certificate validates.
+    pub dns: String,
+    /// Whether a person must make the records ([`IngestService::dns`] says which).
+    pub dns_records_by_hand: bool,
     /// The namespace of the API's objects.
     pub namespace: String,
 }
@@ -222,32 +238,21 @@ impl IngestService {
         let hostname = config.hostname.clone();
         let certificate = certificate::request(&scope, &hostname);
         let validation_record = certificate::validation_record(&certificate);
-        let zone = config
-            .cloudflare
-            .as_ref()
-            .zip(secrets.cloudflare_api_token)
-            .map(|(cloudflare, token)| CloudflareZone::new(&scope, cloudflare, token));
-        let record_name = validation_record.map(|record| record.name);
-        let record_fqdn = match &zone {
+        let zone = DnsZone::from_config(&scope, config, secrets.cloudflare_api_token);
+        // Without a zone nothing waits for ACM: the validation record is a person's to make.
+        let certificate_arn = match &zone {
             Some(zone) => {
-                let record = zone.cname(
-                    &scope,
-                    "dns-certificate-validation",
-                    record_name.clone(),
-                    validation_record.map(|record| record.value),
-                    false,
-                    &format!("ACM validation of {hostname} (heartbeat-platform)"),
-                );
-                record_name.zip(&record.urn()).map(|(name, _)| name)
+                let record_name = zone.validation_record(&scope, &hostname, &validation_record);
+                certificate::validate(&scope, &certificate, record_name)
             }
-            None => record_name,
+            None => certificate.output::<String>("arn"),
         };
-        let certificate_arn = certificate::validate(&scope, &certificate, record_fqdn);
 
         let ssl_policy = config.ssl_policy.clone();
         let tags = scope.tags("alb");
-        let annotations =
-            certificate_arn.map(move |arn| ingress::annotations(&ssl_policy, &arn, &tags));
+        let await_address = zone.is_some();
+        let annotations = certificate_arn
+            .map(move |arn| ingress::annotations(&ssl_policy, &arn, &tags, await_address));
         let mut after_controller = ResourceOptions::new().depends_on(&service);
         if let Some(chart) = &controller_chart {
             after_controller = chart.after(after_controller);
@@ -260,17 +265,9 @@ impl IngestService {
         );
         let load_balancer_hostname = ingress::load_balancer_hostname(&ingress);
         if let Some(zone) = &zone {
-            zone.cname(
-                &scope,
-                "dns-public",
-                Output::new(hostname.clone()),
-                // The record can only be made once the ALB exists.
-                load_balancer_hostname
-                    .apply(|hostname| hostname.map_or_else(Output::unknown, Output::new)),
-                zone.proxied(),
-                "ingest API (heartbeat-platform)",
-            );
+            zone.public_record(&scope, &hostname, &load_balancer_hostname);
         }
+        let dns = DnsRecords::of(config);
 
         let url = config.url();
         Ok(scope.finish(IngestService {
@@ -278,6 +275,8 @@ impl IngestService {
             load_balancer_hostname,
             certificate_arn,
             certificate_validation_record: validation_record,
+            dns_records_by_hand: matches!(dns, DnsRecords::ByHand(_)),
+            dns: dns.text().to_owned(),
             namespace,
         }))
     }

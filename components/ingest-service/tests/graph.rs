@@ -14,6 +14,7 @@ const INGRESS: &str = "kubernetes:networking.k8s.io/v1:Ingress";
 const CERTIFICATE: &str = "aws:acm/certificate:Certificate";
 const VALIDATION: &str = "aws:acm/certificateValidation:CertificateValidation";
 const DNS_RECORD: &str = "cloudflare:index/dnsRecord:DnsRecord";
+const ROUTE53_RECORD: &str = "aws:route53/record:Record";
 const RELEASE: &str = "kubernetes:helm.sh/v4:Chart";
 const COMPONENT: &str = "heartbeat:ingest:IngestService";
 const APP: &str = "ingest-api";
@@ -44,6 +45,15 @@ fn alb_annotation(ingress: &Registration, key: &str) -> Option<String> {
         .get(format!("alb.ingress.kubernetes.io/{key}"))?
         .as_str()
         .map(str::to_owned)
+}
+
+/// The DNS record (of any provider) whose `name` input is `name`.
+fn record_named<'a>(records: &[&'a Registration], name: &str) -> &'a Registration {
+    records
+        .iter()
+        .find(|r| r.input_str("name").as_deref() == Some(name))
+        .copied()
+        .unwrap_or_else(|| panic!("a record named {name}"))
 }
 
 fn controller_release(registrations: &[Registration]) -> Option<&Registration> {
@@ -250,7 +260,7 @@ async fn no_secret_is_sent_in_plain_text() {
 
 #[tokio::test]
 async fn the_ingress_checks_readyz_and_uses_the_validated_certificate() {
-    let registrations = registrations(prod()).await;
+    let registrations = registrations(prod().with_route53()).await;
     let ingress = named(&registrations, INGRESS, APP);
     let certificate = one(&registrations, CERTIFICATE);
     let validation = one(&registrations, VALIDATION);
@@ -303,7 +313,7 @@ async fn the_ingress_checks_readyz_and_uses_the_validated_certificate() {
     assert!(ingress.dependencies.contains(&release.urn));
     assert_eq!(
         ingress.input("spec/rules/0"),
-        Some(json!({"host": "ingest.example.com", "http": {"paths": [{
+        Some(json!({"host": HOSTNAME, "http": {"paths": [{
             "path": "/v1", "pathType": "Prefix",
             "backend": {"service": {"name": APP, "port": {"name": "http"}}}
         }]}}))
@@ -311,7 +321,7 @@ async fn the_ingress_checks_readyz_and_uses_the_validated_certificate() {
 
     assert_eq!(
         certificate.input_str("domainName").as_deref(),
-        Some("ingest.example.com")
+        Some(HOSTNAME)
     );
     assert_eq!(
         certificate.input_str("validationMethod").as_deref(),
@@ -323,13 +333,13 @@ async fn the_ingress_checks_readyz_and_uses_the_validated_certificate() {
     );
     assert_eq!(
         validation.input("validationRecordFqdns"),
-        Some(json!(["_0123.ingest.example.com"]))
+        Some(json!([validation_name(HOSTNAME)]))
     );
 
     let outputs = component_outputs(&registrations);
     assert_eq!(
         outputs["url"],
-        json!("https://ingest.example.com/v1/heartbeats")
+        json!(format!("https://{HOSTNAME}/v1/heartbeats"))
     );
     assert_eq!(outputs["loadBalancerHostname"], json!(ALB_HOSTNAME));
 }
@@ -352,20 +362,14 @@ async fn cloudflare_records_exist_only_when_configured() {
             assert_eq!(record.input_str("type").as_deref(), Some("CNAME"));
             assert_eq!(record.input("ttl"), Some(json!(1)));
         }
-        let by_name = |name: &str| {
-            records
-                .iter()
-                .find(|r| r.input_str("name").as_deref() == Some(name))
-                .copied()
-                .unwrap_or_else(|| panic!("a record named {name}"))
-        };
-        let check = by_name("_0123.ingest.example.com");
+        let by_name = |name: &str| record_named(&records, name);
+        let check = by_name(&validation_name(HOSTNAME));
         assert_eq!(
             check.input_str("content").as_deref(),
             Some("_4567.acm-validations.aws")
         );
         assert_eq!(check.input("proxied"), Some(json!(false)));
-        let public = by_name("ingest.example.com");
+        let public = by_name(HOSTNAME);
         assert_eq!(public.input_str("content").as_deref(), Some(ALB_HOSTNAME));
         assert_eq!(public.input("proxied"), Some(json!(proxied)));
         let ingress = named(&registrations, INGRESS, APP);
@@ -373,7 +377,119 @@ async fn cloudflare_records_exist_only_when_configured() {
         // ACM is asked to validate only once the record exists.
         let validation = one(&registrations, VALIDATION);
         assert!(validation.property_dependencies["validationRecordFqdns"].contains(&check.urn));
+        assert!(ingress.property_dependencies["metadata"].contains(&validation.urn));
+        assert!(of_type(&registrations, ROUTE53_RECORD).is_empty());
+        let outputs = component_outputs(&registrations);
+        assert_eq!(outputs["dnsRecordsByHand"], json!(false));
     }
+}
+
+#[tokio::test]
+async fn route53_gets_both_records_and_the_validation_waits_for_its_record() {
+    let registrations = registrations(prod().with_route53()).await;
+    assert!(of_type(&registrations, DNS_RECORD).is_empty());
+    assert!(of_type(&registrations, "pulumi:providers:cloudflare").is_empty());
+    let records = of_type(&registrations, ROUTE53_RECORD);
+    assert_eq!(records.len(), 2);
+    for record in &records {
+        assert_eq!(record.input_str("zoneId").as_deref(), Some(HOSTED_ZONE_ID));
+        assert_eq!(record.input_str("type").as_deref(), Some("CNAME"));
+        assert_eq!(record.input("ttl"), Some(json!(60)));
+        // Through the stack's AWS provider, pinned like every AWS resource.
+        assert_eq!(record.version, "7.0.0");
+        assert!(record.input("aliases").is_none());
+    }
+    let by_name = |name: &str| record_named(&records, name);
+    let check = by_name(&validation_name(HOSTNAME));
+    assert_eq!(
+        check.input("records"),
+        Some(json!(["_4567.acm-validations.aws"]))
+    );
+    // ACM asks for the same record for every certificate of the name: a replaced
+    // certificate's record takes over its predecessor's.
+    assert_eq!(check.input("allowOverwrite"), Some(json!(true)));
+    let certificate = one(&registrations, CERTIFICATE);
+    assert!(check.property_dependencies["name"].contains(&certificate.urn));
+
+    let validation = one(&registrations, VALIDATION);
+    assert!(validation.property_dependencies["validationRecordFqdns"].contains(&check.urn));
+    let ingress = named(&registrations, INGRESS, APP);
+    assert!(ingress.property_dependencies["metadata"].contains(&validation.urn));
+    assert!(alb_annotation(ingress, "certificate-arn").is_some());
+    let annotations = ingress.input("metadata/annotations").unwrap();
+    assert!(annotations.get("pulumi.com/skipAwait").is_none());
+
+    let public = by_name(HOSTNAME);
+    assert_eq!(public.input("records"), Some(json!([ALB_HOSTNAME])));
+    assert_eq!(public.input("allowOverwrite"), Some(json!(false)));
+    assert!(public.property_dependencies["records"].contains(&ingress.urn));
+
+    let outputs = component_outputs(&registrations);
+    assert_eq!(outputs["dnsRecordsByHand"], json!(false));
+    let dns = outputs["dns"].as_str().unwrap();
+    assert!(
+        dns.contains(&format!("Route 53 hosted zone {HOSTED_ZONE_ID}")),
+        "{dns}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_dns_zone_nothing_waits_for_a_record_no_one_makes() {
+    let registrations = registrations(prod()).await;
+    for token in [VALIDATION, ROUTE53_RECORD, DNS_RECORD] {
+        assert!(
+            of_type(&registrations, token).is_empty(),
+            "{token} registered"
+        );
+    }
+    let certificate = one(&registrations, CERTIFICATE);
+    let ingress = named(&registrations, INGRESS, APP);
+    assert_eq!(
+        alb_annotation(ingress, "certificate-arn").as_deref(),
+        Some(CERTIFICATE_ARN)
+    );
+    assert!(ingress.property_dependencies["metadata"].contains(&certificate.urn));
+    // The controller writes the ALB's address only once the HTTPS listener exists, which
+    // needs the issued certificate: the provider must not wait for it.
+    let annotations = ingress.input("metadata/annotations").unwrap();
+    assert_eq!(annotations["pulumi.com/skipAwait"], json!("true"));
+
+    let outputs = component_outputs(&registrations);
+    assert_eq!(
+        outputs["certificateValidationRecord"],
+        json!({
+            "name": validation_name("ingest.example.com"),
+            "type": "CNAME",
+            "value": "_4567.acm-validations.aws",
+        })
+    );
+    assert_eq!(outputs["dnsRecordsByHand"], json!(true));
+    let dns = outputs["dns"].as_str().unwrap();
+    for expected in [
+        "PENDING VALIDATION",
+        "ingestCertificateValidationRecord",
+        "ingest.route53 or ingest.cloudflare",
+        "ingest.example.com is under a reserved domain",
+    ] {
+        assert!(dns.contains(expected), "{expected:?} in {dns}");
+    }
+}
+
+#[tokio::test]
+async fn two_dns_zones_are_refused_before_anything_is_registered() {
+    let mut scenario = prod().with_route53().with_cloudflare(false);
+    scenario.ingest.hostname = "ingest.example.com".into();
+    let synth = synth(scenario).await;
+    let error = format!("{:#}", synth.result.unwrap_err());
+    for expected in [
+        "heartbeat-platform:ingest.route53 = (set with cloudflare)",
+        "not both",
+        "heartbeat-platform:ingest.hostname = ingest.example.com",
+    ] {
+        assert!(error.contains(expected), "{expected:?} in {error}");
+    }
+    assert!(of_type(&synth.registrations, COMPONENT).is_empty());
+    assert!(of_type(&synth.registrations, CERTIFICATE).is_empty());
 }
 
 #[tokio::test]
@@ -397,6 +513,13 @@ async fn the_controller_runs_with_its_own_iam_role_from_the_pinned_chart() {
         release.input_str("values/clusterName").as_deref(),
         Some("heartbeat-test")
     );
+    // Told its region and VPC, the controller does not ask the instance metadata service.
+    assert_eq!(
+        release.input_str("values/region").as_deref(),
+        Some("eu-west-1")
+    );
+    assert_eq!(release.input_str("values/vpcId").as_deref(), Some(VPC_ID));
+    assert_eq!(release.input("values/replicaCount"), Some(json!(2)));
 
     let policy = one(&registrations, "aws:iam/policy:Policy");
     let document: Value = serde_json::from_str(&policy.input_str("policy").unwrap()).unwrap();
@@ -472,7 +595,7 @@ async fn a_preview_leaves_the_certificate_and_the_load_balancer_unknown() {
     assert!(ingress.input_str("spec/ingressClassName").is_some());
     let public = of_type(&registrations, DNS_RECORD)
         .into_iter()
-        .find(|r| r.input_str("name").as_deref() == Some("ingest.example.com"))
+        .find(|r| r.input_str("name").as_deref() == Some(HOSTNAME))
         .unwrap();
     assert!(public.input_is_unknown("content"));
 }
@@ -515,7 +638,8 @@ async fn aws_inputs_are_pulumi_aws_v7_property_names() {
         return;
     };
     let schema: Value = serde_json::from_str(&text).unwrap();
-    let registrations = registrations(prod().with_cloudflare(false)).await;
+    let mut registrations = registrations(prod().with_cloudflare(false)).await;
+    registrations.extend(support::registrations(prod().with_route53()).await);
     let ours: Vec<_> = registrations
         .iter()
         .filter(|r| r.type_token.starts_with("aws:") && r.name.starts_with("ingest-"))
@@ -523,6 +647,7 @@ async fn aws_inputs_are_pulumi_aws_v7_property_names() {
     for token in [
         CERTIFICATE,
         VALIDATION,
+        ROUTE53_RECORD,
         "aws:iam/policy:Policy",
         "aws:iam/role:Role",
     ] {

@@ -61,9 +61,10 @@ impl ChartSource {
 }
 
 /// The inputs of `kubernetes:helm.sh/v4:Chart` (wire names of the kubernetes provider).
+/// `values` is JSON, or a struct of the values when some are outputs of other resources.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ChartInputs {
+pub struct ChartInputs<V = Value> {
     /// The release name the templates see (`.Release.Name`).
     pub name: String,
     /// The namespace it installs into (created beforehand, as a typed Namespace).
@@ -77,7 +78,7 @@ pub struct ChartInputs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_opts: Option<RepositoryOpts>,
     /// Chart values.
-    pub values: Value,
+    pub values: V,
 }
 
 /// `repositoryOpts` of a Chart.
@@ -87,9 +88,9 @@ pub struct RepositoryOpts {
     pub repo: String,
 }
 
-impl ChartInputs {
+impl<V> ChartInputs<V> {
     /// The chart of `source` installed as `name` into `namespace` with `values`.
-    pub fn new(name: &str, namespace: &str, source: &ChartSource, values: Value) -> Self {
+    pub fn new(name: &str, namespace: &str, source: &ChartSource, values: V) -> Self {
         let (chart, version, repository_opts) = match source {
             ChartSource::Repository {
                 repo,
@@ -134,10 +135,10 @@ impl InstalledChart {
 
 /// Installs `chart` under `scope` through `provider` (the chart's objects use it too); its
 /// logical name is `<component>-chart-<release name>`.
-pub fn install_chart(
+pub fn install_chart<V: Serialize>(
     scope: &ComponentScope,
     provider: &ProviderResource,
-    chart: &ChartInputs,
+    chart: &ChartInputs<V>,
     options: ResourceOptions,
 ) -> InstalledChart {
     InstalledChart {

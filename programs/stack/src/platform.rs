@@ -2,6 +2,7 @@
 
 use cert_manager::CertManager;
 use eks_cluster::{EksCluster, EksClusterArgs};
+use ingest_service::certificate::ValidationRecord;
 use ingest_service::{
     ControllerSite, IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
 };
@@ -9,7 +10,7 @@ use kafka_stack::{KafkaStack, KafkaStackArgs, OperatorInstall};
 use ksql_pipeline::{KsqlPipeline, KsqlPipelineArgs, SinkDatabase};
 use network::{Network, NetworkArgs};
 use platform_core::capacity::Sizing;
-use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions};
+use pulumi_runtime::{Context, Output, PackageRequirement, ResourceOptions, Severity};
 use serde::Serialize;
 use yugabyte_stack::{SecretReader, YugabyteStack, YugabyteStackArgs};
 
@@ -45,6 +46,11 @@ pub struct StackOutputs {
     pub ingest_url: Output<String>,
     /// The ingest load balancer's DNS name (unknown until the ALB exists).
     pub ingest_load_balancer: Output<Option<String>>,
+    /// The CNAME ACM checks before it issues the ingest certificate: `{name, type, value}`.
+    pub ingest_certificate_validation_record: Output<ValidationRecord>,
+    /// Where the host name's DNS records are: in the configured zone, or what a person must
+    /// create (without a zone the certificate stays pending until they do).
+    pub ingest_dns: String,
 }
 
 /// The program: validate the configuration, then register the platform.
@@ -143,16 +149,22 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             controller: ControllerSite {
                 cluster_name: network.cluster_name.clone(),
                 region: network.region.clone(),
+                vpc_id: network.vpc_id.clone(),
                 oidc: cluster.oidc.clone(),
             },
             secrets: ingest_secrets,
         },
         ResourceOptions::new(),
     )?;
+    if ingest.dns_records_by_hand {
+        ctx.log(Severity::Warning, &ingest.dns).await;
+    }
     Ok(StackOutputs {
         zones: network.zones,
         sizing: config.sizing,
         ingest_url: ingest.url,
         ingest_load_balancer: ingest.load_balancer_hostname,
+        ingest_certificate_validation_record: ingest.certificate_validation_record,
+        ingest_dns: ingest.dns,
     })
 }

@@ -1,12 +1,12 @@
 //! Shared test support: dev and prod sizings, and IngestService registered on a mock engine
 //! after a real KafkaStack, with fake AWS outputs and a fake Ingress status.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use eks_cluster::OidcIssuer;
 use ingest_service::{
     API_KEYS_KEY, CLOUDFLARE_TOKEN_KEY, CloudflareConfig, ControllerSite, IngestConfig,
-    IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess,
+    IngestSecrets, IngestService, IngestServiceArgs, KafkaAccess, Route53Config,
 };
 use kafka_stack::{KafkaConfig, KafkaStack, KafkaStackArgs};
 pub use mock_engine::query::{named, of_type, one, plain_strings};
@@ -26,10 +26,15 @@ pub const CLOUDFLARE_TOKEN: &str = "cf-token-which-must-never-appear-in-plain-te
 pub const ZONE_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 /// The fake certificate ARN.
 pub const CERTIFICATE_ARN: &str = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
-/// The ACM validation record the fake certificate asks for (with ACM's trailing dots).
-pub const VALIDATION_NAME: &str = "_0123.ingest.example.com.";
-/// Its value.
+/// The host name of the scenarios with a DNS zone (a name under example.com is refused there).
+pub const HOSTNAME: &str = "ingest.heartbeats.streamco.eu";
+/// The Route 53 hosted zone.
+pub const HOSTED_ZONE_ID: &str = "Z0123456789ABCDEFGHIJ";
+/// The value of the ACM validation record the fake certificate asks for (with ACM's trailing
+/// dot); its name is [`validation_name`] with a trailing dot.
 pub const VALIDATION_VALUE: &str = "_4567.acm-validations.aws.";
+/// The VPC the controller is told about.
+pub const VPC_ID: &str = "vpc-0123456789abcdef0";
 /// The ALB host name the fake Ingress status reports.
 pub const ALB_HOSTNAME: &str =
     "k8s-kafka-ingestap-0123456789-1234567890.eu-west-1.elb.amazonaws.com";
@@ -88,12 +93,28 @@ pub fn prod() -> Scenario {
     }
 }
 
+/// The name of ACM's validation record for `hostname` (as the fake certificate asks for it),
+/// without the trailing dot.
+pub fn validation_name(hostname: &str) -> String {
+    format!("_0123.{hostname}")
+}
+
 impl Scenario {
-    /// With Cloudflare DNS for the zone.
+    /// With Cloudflare DNS for the zone of [`HOSTNAME`].
     pub fn with_cloudflare(mut self, proxied: bool) -> Self {
+        self.ingest.hostname = HOSTNAME.into();
         self.ingest.cloudflare = Some(CloudflareConfig {
             zone_id: ZONE_ID.into(),
             proxied,
+        });
+        self
+    }
+
+    /// With the Route 53 hosted zone of [`HOSTNAME`].
+    pub fn with_route53(mut self) -> Self {
+        self.ingest.hostname = HOSTNAME.into();
+        self.ingest.route53 = Some(Route53Config {
+            hosted_zone_id: HOSTED_ZONE_ID.into(),
         });
         self
     }
@@ -116,13 +137,14 @@ fn fakes(engine: &MockEngine) {
         )])
     });
     engine.fake_outputs("aws:acm/certificate:Certificate", |r| {
+        let domain = r.input_str("domainName").unwrap_or_default();
         Map::from_iter([
             ("arn".into(), json!(CERTIFICATE_ARN)),
             (
                 "domainValidationOptions".into(),
                 json!([{
-                    "domainName": r.input_str("domainName"),
-                    "resourceRecordName": VALIDATION_NAME,
+                    "resourceRecordName": format!("{}.", validation_name(&domain)),
+                    "domainName": domain,
                     "resourceRecordType": "CNAME",
                     "resourceRecordValue": VALIDATION_VALUE,
                 }]),
@@ -203,6 +225,7 @@ pub async fn synth(scenario: Scenario) -> Synth {
                 controller: ControllerSite {
                     cluster_name: "heartbeat-test".into(),
                     region: "eu-west-1".into(),
+                    vpc_id: Output::new(VPC_ID.to_owned()),
                     oidc: oidc.clone(),
                 },
                 secrets,
