@@ -39,6 +39,12 @@ pub struct StackOutputs {
     pub ingest_url: Output<String>,
     /// The ingest load balancer's DNS name (unknown until the ALB exists).
     pub ingest_load_balancer: Output<Option<String>>,
+    /// The EKS cluster's name (`aws eks update-kubeconfig --name`).
+    pub cluster_name: Output<String>,
+    /// The cluster API endpoint (private unless `eks.publicEndpoint`).
+    pub cluster_endpoint: Output<String>,
+    /// The security group to launch the stack's deploy runner in: its members reach the API.
+    pub api_clients_security_group_id: Output<String>,
 }
 
 /// The program: validate the configuration, then register the platform.
@@ -53,6 +59,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             config: &config.network,
             region: &config.region,
             cluster_name: &cluster_name,
+            api_access_ranges: &config.eks.api_access_cidrs,
         },
         ResourceOptions::new(),
     )?;
@@ -148,5 +155,8 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         sizing: config.sizing,
         ingest_url: ingest.url,
         ingest_load_balancer: ingest.load_balancer_hostname,
+        cluster_name: cluster.name,
+        cluster_endpoint: cluster.endpoint,
+        api_clients_security_group_id: cluster.api_clients_security_group_id,
     })
 }

@@ -145,3 +145,62 @@ async fn the_database_waits_for_the_platform_ca() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_outputs_name_the_cluster_and_the_group_the_deploy_runner_joins() {
+    for stack in ["dev", "prod"] {
+        let (engine, result) = run(Mode::Update, &stack_config(stack)).await;
+        result.unwrap();
+        let registrations = engine.registrations();
+        let outputs = one(&registrations, pulumi_runtime::STACK_TYPE)
+            .registered_outputs
+            .clone()
+            .unwrap();
+        let cluster = one(&registrations, "aws:eks/cluster:Cluster");
+        assert_eq!(
+            outputs["clusterName"],
+            serde_json::json!("heartbeat-platform-test")
+        );
+        assert_eq!(
+            cluster.input_str("name").as_deref(),
+            Some("heartbeat-platform-test")
+        );
+        assert!(
+            outputs["clusterEndpoint"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("https://")),
+            "{stack}: {}",
+            outputs["clusterEndpoint"]
+        );
+        let clients =
+            mock_engine::query::of_type(&registrations, "aws:ec2/securityGroup:SecurityGroup")
+                .into_iter()
+                .find(|g| g.name.ends_with("-api-clients-sg"))
+                .unwrap();
+        assert_eq!(
+            outputs["apiClientsSecurityGroupId"],
+            serde_json::json!(clients.id)
+        );
+        // The shipped stacks keep the endpoint private, so the runner's group is the way in.
+        assert_eq!(
+            cluster.input("vpcConfig/endpointPublicAccess"),
+            Some(serde_json::json!(false))
+        );
+        let endpoint_groups = cluster.input("vpcConfig/securityGroupIds").unwrap();
+        let endpoint =
+            mock_engine::query::of_type(&registrations, "aws:ec2/securityGroup:SecurityGroup")
+                .into_iter()
+                .find(|g| g.name.ends_with("-api-endpoint-sg"))
+                .unwrap();
+        assert!(
+            endpoint_groups
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!(endpoint.id))
+        );
+        assert_eq!(
+            endpoint.input("ingress/0/securityGroups"),
+            Some(serde_json::json!([clients.id]))
+        );
+    }
+}
