@@ -45,6 +45,8 @@ pub struct StackOutputs {
     pub cluster_endpoint: Output<String>,
     /// The security group to launch the stack's deploy runner in: its members reach the API.
     pub api_clients_security_group_id: Output<String>,
+    /// The private subnets, in zone order (where the deploy runner goes).
+    pub private_subnet_ids: Vec<Output<String>>,
 }
 
 /// The program: validate the configuration, then register the platform.
@@ -151,6 +153,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         ResourceOptions::new(),
     )?;
     Ok(StackOutputs {
+        private_subnet_ids: network.private_subnet_ids(),
         zones: network.zones,
         sizing: config.sizing,
         ingest_url: ingest.url,

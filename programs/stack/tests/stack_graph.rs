@@ -181,6 +181,13 @@ async fn the_outputs_name_the_cluster_and_the_group_the_deploy_runner_joins() {
             outputs["apiClientsSecurityGroupId"],
             serde_json::json!(clients.id)
         );
+        let private: Vec<serde_json::Value> =
+            mock_engine::query::of_type(&registrations, "aws:ec2/subnet:Subnet")
+                .into_iter()
+                .filter(|s| s.name.contains("-private-"))
+                .map(|s| serde_json::json!(s.id))
+                .collect();
+        assert_eq!(outputs["privateSubnetIds"], serde_json::json!(private));
         // The shipped stacks keep the endpoint private, so the runner's group is the way in.
         assert_eq!(
             cluster.input("vpcConfig/endpointPublicAccess"),
