@@ -96,15 +96,21 @@ async fn prod_update() {
     check_graph("prod", Mode::Update).await;
 }
 
-#[tokio::test]
-async fn prod_is_sized_by_the_capacity_model() {
-    let (engine, result) = run(Mode::Update, &stack_config("prod")).await;
+/// The registrations and stack outputs of an update of shipped stack `stack`.
+async fn updated(stack: &str) -> (Vec<mock_engine::Registration>, serde_json::Value) {
+    let (engine, result) = run(Mode::Update, &stack_config(stack)).await;
     result.unwrap();
     let registrations = engine.registrations();
     let outputs = one(&registrations, pulumi_runtime::STACK_TYPE)
         .registered_outputs
         .clone()
         .unwrap();
+    (registrations, serde_json::Value::Object(outputs))
+}
+
+#[tokio::test]
+async fn prod_is_sized_by_the_capacity_model() {
+    let (_, outputs) = updated("prod").await;
     // 100,000/s × 2.0 headroom on 3 zones, replication factor 3 (worked in platform-core's tests).
     assert_eq!(outputs["sizing"]["kafkaBrokers"], 6);
     assert_eq!(outputs["sizing"]["heartbeatPartitions"], 24);
@@ -149,13 +155,7 @@ async fn the_database_waits_for_the_platform_ca() {
 #[tokio::test]
 async fn the_outputs_name_the_cluster_and_the_group_the_deploy_runner_joins() {
     for stack in ["dev", "prod"] {
-        let (engine, result) = run(Mode::Update, &stack_config(stack)).await;
-        result.unwrap();
-        let registrations = engine.registrations();
-        let outputs = one(&registrations, pulumi_runtime::STACK_TYPE)
-            .registered_outputs
-            .clone()
-            .unwrap();
+        let (registrations, outputs) = updated(stack).await;
         let cluster = one(&registrations, "aws:eks/cluster:Cluster");
         assert_eq!(
             outputs["clusterName"],
