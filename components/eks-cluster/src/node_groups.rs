@@ -3,7 +3,7 @@
 //!
 //! The launch template carries what a node group without one would set itself, and what it
 //! cannot: IMDSv2 required with a hop limit of 2 (AL2023 nodes default to a hop limit of 1,
-//! which keeps pods off the instance metadata service; terraform-aws-modules/eks sets 2 as
+//! which keeps pods off the instance metadata service; terraform-aws-modules/eks v20 sets 2 as
 //! we do), the root volume (gp3, encrypted, `diskGib`) and the stack's tags on the instances,
 //! their volumes and network interfaces (a node group's own tags stay on the node group). EKS
 //! refuses `diskSize` on a node group with a launch template, so the size lives only here. The

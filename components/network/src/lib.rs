@@ -206,9 +206,4 @@ impl Network {
     pub fn private_subnet_ids(&self) -> Vec<Output<String>> {
         self.subnets.iter().map(|z| z.private.clone()).collect()
     }
-
-    /// The public subnet ids, in zone order (internet-facing load balancers go here).
-    pub fn public_subnet_ids(&self) -> Vec<Output<String>> {
-        self.subnets.iter().map(|z| z.public.clone()).collect()
-    }
 }
