@@ -18,6 +18,7 @@ pub const READ: &[(&str, &[&str])] = &[
         "aws:eks/cluster:Cluster",
         &["endpoint", "certificateAuthority", "identities"],
     ),
+    ("aws:ec2/launchTemplate:LaunchTemplate", &["latestVersion"]),
 ];
 
 /// Plausible values of the [`READ`] outputs of resource `name` of `type_token` (empty for
@@ -47,6 +48,7 @@ pub fn example(type_token: &str, name: &str) -> Map<String, Value> {
                 json!([{"oidcs": [{"issuer": format!("https://oidc.eks.eu-west-1.amazonaws.com/id/{name}")}]}]),
             ),
         ],
+        "aws:ec2/launchTemplate:LaunchTemplate" => vec![("latestVersion", json!(1))],
         _ => Vec::new(),
     };
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()

@@ -1,5 +1,6 @@
-//! Config section `heartbeat-platform:eks`: the Kubernetes version, the API endpoint's
-//! exposure, the admins, and the two node pools.
+//! Config section `heartbeat-platform:eks`: the Kubernetes version and its support policy,
+//! who reaches the API endpoint and from where, the admins and viewers, and the two node
+//! pools.
 
 use std::collections::BTreeMap;
 
@@ -24,10 +25,18 @@ pub struct EksConfig {
     pub public_endpoint: bool,
     /// The CIDRs allowed to reach a public endpoint; required when it is on.
     pub public_access_cidrs: Vec<Ipv4Net>,
+    /// Ranges outside the VPC (a VPN, a peered VPC) admitted on TCP 443 to the private
+    /// endpoint, through the private subnets' network ACL and the endpoint's security group.
+    pub api_access_cidrs: Vec<Ipv4Net>,
     /// The Kubernetes service range; must not overlap the VPC.
     pub service_cidr: Ipv4Net,
-    /// IAM principals given cluster-admin access entries.
+    /// IAM principals given cluster-admin access entries; at least one, or no person could
+    /// use the cluster.
     pub admin_principal_arns: Vec<String>,
+    /// IAM principals given read-only access entries (`AmazonEKSAdminViewPolicy`).
+    pub viewer_principal_arns: Vec<String>,
+    /// The cluster's support policy once its version leaves standard support.
+    pub upgrade_support_type: SupportType,
     /// Days CloudWatch Logs keeps the control-plane logs (one of CloudWatch's retention
     /// periods).
     pub control_plane_log_retention_days: u32,
@@ -43,8 +52,11 @@ impl Default for EksConfig {
             kubernetes_version: "1.33".into(),
             public_endpoint: false,
             public_access_cidrs: Vec::new(),
+            api_access_cidrs: Vec::new(),
             service_cidr: "172.20.0.0/16".parse().expect("a valid default CIDR"),
             admin_principal_arns: Vec::new(),
+            viewer_principal_arns: Vec::new(),
+            upgrade_support_type: SupportType::Standard,
             control_plane_log_retention_days: 90,
             system_nodes: NodePoolConfig::default(),
             stateful_nodes: NodePoolConfig {
@@ -54,6 +66,23 @@ impl Default for EksConfig {
         }
     }
 }
+
+/// What EKS does with a cluster whose Kubernetes version leaves standard support (EKS's
+/// `upgradePolicy.supportType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SupportType {
+    /// Upgraded automatically to the next version at the end of standard support (no extra
+    /// charge).
+    Standard,
+    /// Kept on the version through extended support (12 more months, billed per cluster
+    /// hour).
+    Extended,
+}
+
+/// The most ranges `apiAccessCidrs` takes: each is a rule of the private subnets' network
+/// ACL, whose default quota is 20 inbound rules.
+pub const MAX_API_ACCESS_CIDRS: usize = 10;
 
 /// One managed node group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,14 +165,27 @@ impl EksConfig {
             "[]",
             "a public API endpoint needs an explicit CIDR allow-list; list your office or VPN ranges, or set publicEndpoint: false",
         );
-        for (i, cidr) in self.public_access_cidrs.iter().enumerate() {
-            problems.check(
-                cidr.prefix_len() > 0,
-                &format!("publicAccessCidrs[{i}]"),
-                cidr,
-                "0.0.0.0/0 opens the API to the internet; list specific ranges",
-            );
+        for (field, cidrs) in [
+            ("publicAccessCidrs", &self.public_access_cidrs),
+            ("apiAccessCidrs", &self.api_access_cidrs),
+        ] {
+            for (i, cidr) in cidrs.iter().enumerate() {
+                problems.check(
+                    cidr.prefix_len() > 0,
+                    &format!("{field}[{i}]"),
+                    cidr,
+                    "0.0.0.0/0 opens the API to every address; list specific ranges",
+                );
+            }
         }
+        problems.check(
+            self.api_access_cidrs.len() <= MAX_API_ACCESS_CIDRS,
+            "apiAccessCidrs",
+            self.api_access_cidrs.len(),
+            format!(
+                "list at most {MAX_API_ACCESS_CIDRS} ranges (each is a network ACL rule); summarise them into wider ranges"
+            ),
+        );
         if let Some(vpc_cidr) = vpc_cidr {
             problems.check(
                 !(self.service_cidr.contains(&vpc_cidr.network())
@@ -224,13 +266,38 @@ impl EksConfig {
             self.control_plane_log_retention_days,
             format!("use one of CloudWatch's retention periods: {LOG_RETENTION_DAYS:?}"),
         );
-        for (i, arn) in self.admin_principal_arns.iter().enumerate() {
+        problems.check(
+            !self.admin_principal_arns.is_empty(),
+            "adminPrincipalArns",
+            "[]",
+            "list the IAM roles of the people who administer the cluster, such as arn:aws:iam::<account>:role/platform-admin: without one only the identity that runs `pulumi up` may use the cluster",
+        );
+        for (field, arns) in [
+            ("adminPrincipalArns", &self.admin_principal_arns),
+            ("viewerPrincipalArns", &self.viewer_principal_arns),
+        ] {
+            for (i, arn) in arns.iter().enumerate() {
+                problems.check(
+                    arn.starts_with("arn:aws:iam::")
+                        && (arn.contains(":role/") || arn.contains(":user/")),
+                    &format!("{field}[{i}]"),
+                    arn,
+                    "use an IAM role or user ARN, such as arn:aws:iam::123456789012:role/platform-admin",
+                );
+                problems.check(
+                    !arns[..i].contains(arn),
+                    &format!("{field}[{i}]"),
+                    arn,
+                    "list each principal once (EKS keeps one access entry per principal)",
+                );
+            }
+        }
+        for (i, arn) in self.viewer_principal_arns.iter().enumerate() {
             problems.check(
-                arn.starts_with("arn:aws:iam::")
-                    && (arn.contains(":role/") || arn.contains(":user/")),
-                &format!("adminPrincipalArns[{i}]"),
+                !self.admin_principal_arns.contains(arn),
+                &format!("viewerPrincipalArns[{i}]"),
                 arn,
-                "use an IAM role or user ARN, such as arn:aws:iam::123456789012:role/platform-admin",
+                "is also in adminPrincipalArns; EKS keeps one access entry per principal, so list it in one of them",
             );
         }
     }

@@ -1,10 +1,11 @@
-//! The EKS control plane: its IAM role, the cluster itself, and the admins' access entries.
+//! The EKS control plane: its IAM role, the cluster itself, and the access entries of its
+//! admins and viewers.
 
 use platform_core::{AwsInputs, ComponentScope, Tags};
 use pulumi_runtime::{CustomResource, Output, OutputError};
 use serde::{Deserialize, Serialize};
 
-use crate::config::EksConfig;
+use crate::config::{EksConfig, SupportType};
 use crate::iam::{self, PolicyDocument, RoleWithPolicies};
 
 /// The control-plane log streams sent to CloudWatch Logs: all of them.
@@ -19,6 +20,37 @@ pub const CONTROL_PLANE_LOGS: [&str; 5] = [
 /// The EKS access policy given to admins.
 pub const CLUSTER_ADMIN_POLICY: &str =
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/// The EKS access policy given to viewers: read every object, Secrets included, change none.
+pub const CLUSTER_VIEW_POLICY: &str =
+    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
+
+/// What an access entry lets its principal do, cluster-wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessLevel {
+    /// [`CLUSTER_ADMIN_POLICY`].
+    Admin,
+    /// [`CLUSTER_VIEW_POLICY`].
+    Viewer,
+}
+
+impl AccessLevel {
+    /// The EKS access policy.
+    pub fn policy_arn(self) -> &'static str {
+        match self {
+            Self::Admin => CLUSTER_ADMIN_POLICY,
+            Self::Viewer => CLUSTER_VIEW_POLICY,
+        }
+    }
+
+    /// The part name prefix of its access entries (`admin-0`, `viewer-0`).
+    pub fn part(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Viewer => "viewer",
+        }
+    }
+}
 
 /// `aws:eks/cluster:Cluster` inputs.
 #[derive(Serialize)]
@@ -42,8 +74,18 @@ pub struct Cluster {
     pub access_config: ClusterAccessConfig,
     /// Off: vpc-cni, coredns and kube-proxy come as managed add-ons instead.
     pub bootstrap_self_managed_addons: bool,
+    /// Standard or extended support at the end of the version's standard support.
+    pub upgrade_policy: ClusterUpgradePolicy,
     /// Tags.
     pub tags: Tags,
+}
+
+/// `ClusterUpgradePolicy`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterUpgradePolicy {
+    /// `STANDARD` or `EXTENDED`.
+    pub support_type: SupportType,
 }
 
 impl AwsInputs for Cluster {
@@ -76,9 +118,10 @@ impl AwsInputs for LogGroup {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterVpcConfig {
-    /// Private subnets (control-plane interfaces, nodes) and public ones (load balancers).
+    /// Where the control-plane network interfaces go: the private subnets only (load
+    /// balancers find their subnets by tag, not through this list).
     pub subnet_ids: Vec<Output<String>>,
-    /// Extra security groups on the control-plane interfaces.
+    /// Extra security groups on the control-plane interfaces (only there, not on nodes).
     pub security_group_ids: Vec<Output<String>>,
     /// The API is reachable from inside the VPC.
     pub endpoint_private_access: bool,
@@ -215,10 +258,11 @@ pub struct ClusterInputs<'a> {
     pub role: &'a RoleWithPolicies,
     /// The secrets key.
     pub key_arn: Output<String>,
-    /// Private then public subnet ids.
-    pub subnet_ids: Vec<Output<String>>,
-    /// The network's baseline security group.
-    pub security_group_id: Output<String>,
+    /// The private subnet ids.
+    pub private_subnet_ids: Vec<Output<String>>,
+    /// The extra security groups of the control-plane interfaces: the network's baseline and
+    /// the API endpoint's group.
+    pub security_group_ids: Vec<Output<String>>,
 }
 
 /// Registers the cluster once its role can act and its log group exists (created first, so
@@ -244,8 +288,8 @@ pub fn cluster(scope: &ComponentScope, inputs: ClusterInputs<'_>) -> CustomResou
             role_arn: inputs.role.arn(),
             version: config.kubernetes_version.clone(),
             vpc_config: ClusterVpcConfig {
-                subnet_ids: inputs.subnet_ids,
-                security_group_ids: vec![inputs.security_group_id],
+                subnet_ids: inputs.private_subnet_ids,
+                security_group_ids: inputs.security_group_ids,
                 endpoint_private_access: true,
                 endpoint_public_access: config.public_endpoint,
                 public_access_cidrs: if config.public_endpoint {
@@ -273,16 +317,25 @@ pub fn cluster(scope: &ComponentScope, inputs: ClusterInputs<'_>) -> CustomResou
                 bootstrap_cluster_creator_admin_permissions: true,
             },
             bootstrap_self_managed_addons: false,
+            upgrade_policy: ClusterUpgradePolicy {
+                support_type: config.upgrade_support_type,
+            },
             tags: Tags::new(),
         },
         options,
     )
 }
 
-/// Registers a cluster-admin access entry for each of `admins`.
-pub fn admin_access(scope: &ComponentScope, cluster_name: &Output<String>, admins: &[String]) {
-    for (i, principal) in admins.iter().enumerate() {
-        let part = format!("admin-{i}");
+/// Registers an access entry for each of `principals`, with `access`'s policy over the whole
+/// cluster.
+pub fn access_entries(
+    scope: &ComponentScope,
+    cluster_name: &Output<String>,
+    access: AccessLevel,
+    principals: &[String],
+) {
+    for (i, principal) in principals.iter().enumerate() {
+        let part = format!("{}-{i}", access.part());
         let entry = scope.aws(
             &part,
             AccessEntry {
@@ -297,7 +350,7 @@ pub fn admin_access(scope: &ComponentScope, cluster_name: &Output<String>, admin
             AccessPolicyAssociation {
                 cluster_name: cluster_name.clone(),
                 principal_arn: principal.clone(),
-                policy_arn: CLUSTER_ADMIN_POLICY.into(),
+                policy_arn: access.policy_arn().into(),
                 access_scope: AccessPolicyAssociationAccessScope {
                     scope_type: "cluster".into(),
                 },

@@ -5,15 +5,18 @@
 //!
 //! - a KMS key (rotation on) that envelope-encrypts Kubernetes secrets ([`encryption`]);
 //! - the control plane's IAM role (`AmazonEKSClusterPolicy` and use of that key), its log
-//!   group (logs expire), and the EKS cluster in the network's private and public subnets,
-//!   with every control-plane log, the API endpoint private unless `publicEndpoint` (then
-//!   only from `publicAccessCidrs`), and cluster-admin access entries for
-//!   `adminPrincipalArns` ([`control_plane`]);
+//!   group (logs expire), and the EKS cluster with its interfaces in the network's private
+//!   subnets only, behind the network's baseline and API endpoint security groups (HTTPS
+//!   from the API clients group and `apiAccessCidrs`), every control-plane log, the API
+//!   endpoint private unless `publicEndpoint` (then also from `publicAccessCidrs`), the
+//!   `upgradeSupportType` support policy, and access entries: cluster-admin for
+//!   `adminPrincipalArns`, read-only for `viewerPrincipalArns` ([`control_plane`]);
 //! - the IAM OIDC provider and [`ServiceAccountRole`], IAM roles for service accounts
 //!   ([`oidc`]);
-//! - add-ons vpc-cni (own IRSA role) and kube-proxy, then the `system` and `stateful` managed
-//!   node groups in the private subnets only ([`node_groups`]), then coredns and
-//!   aws-ebs-csi-driver (own IRSA role) ([`addons`]);
+//! - add-ons vpc-cni (own IRSA role, NetworkPolicy enforcement on) and kube-proxy, then the
+//!   `system` and `stateful` managed node groups in the private subnets only, each from a
+//!   launch template (IMDSv2 with hop limit 2, encrypted gp3 root volume, tagged instances)
+//!   ([`node_groups`]), then coredns and aws-ebs-csi-driver (own IRSA role) ([`addons`]);
 //! - the kubernetes provider (depending on the cluster and both node groups) and through it
 //!   the default encrypted gp3 StorageClass ([`storage_class`]).
 //!
@@ -23,7 +26,10 @@
 //! ```no_run
 //! # fn demo(ctx: pulumi_runtime::Context, network: network::Network) -> anyhow::Result<()> {
 //! use eks_cluster::{EksCluster, EksClusterArgs, EksConfig};
-//! let config = EksConfig::default();
+//! let config = EksConfig {
+//!     admin_principal_arns: vec!["arn:aws:iam::123456789012:role/platform-admin".into()],
+//!     ..EksConfig::default()
+//! };
 //! let args = EksClusterArgs { config: &config, network: &network, render_directory: None };
 //! let cluster = EksCluster::new(&ctx, "eks", &args, pulumi_runtime::ResourceOptions::new())?;
 //! let _provider = &cluster.provider; // for KafkaStack, YugabyteStack, ...
@@ -41,7 +47,9 @@ pub mod node_groups;
 pub mod oidc;
 pub mod storage_class;
 
-pub use config::{EksConfig, NodePoolConfig, TaintConfig, TaintEffect};
+pub use config::{
+    EksConfig, MAX_API_ACCESS_CIDRS, NodePoolConfig, SupportType, TaintConfig, TaintEffect,
+};
 pub use oidc::{OidcIssuer, ServiceAccountRole};
 
 use network::Network;
@@ -50,7 +58,7 @@ use platform_core::{ComponentScope, ConfigError, Problems};
 use pulumi_runtime::{Context, Output, ProviderResource, ResourceOptions};
 use serde::Serialize;
 
-use crate::control_plane::ClusterInputs;
+use crate::control_plane::{AccessLevel, ClusterInputs};
 use crate::node_groups::NodeGroupInputs;
 
 /// What [`EksCluster::new`] needs.
@@ -73,6 +81,9 @@ pub struct EksCluster {
     pub name: Output<String>,
     /// The API endpoint URL.
     pub endpoint: Output<String>,
+    /// The security group whose members may reach the API endpoint (the network's API
+    /// clients group): launch the deploy runner in it.
+    pub api_clients_security_group_id: Output<String>,
     /// The cluster's certificate authority (base64 PEM).
     pub certificate_authority: Output<String>,
     /// The OIDC issuer and its IAM provider, for [`ServiceAccountRole`].
@@ -100,6 +111,15 @@ impl EksCluster {
         let (config, network) = (args.config, args.network);
         let mut problems = Problems::new("heartbeat-platform:eks");
         config.validate(Some(network.vpc_cidr), &mut problems);
+        problems.check(
+            network.api_access_ranges == config.api_access_cidrs,
+            "apiAccessCidrs",
+            format!("{:?}", config.api_access_cidrs),
+            format!(
+                "the network admits {:?}: pass the same ranges as NetworkArgs::api_access_ranges, which opens the private subnets' ACL to them",
+                network.api_access_ranges
+            ),
+        );
         problems.into_result()?;
 
         let scope = ComponentScope::new(ctx, "eks", "EksCluster", name, options);
@@ -114,12 +134,20 @@ impl EksCluster {
                 config,
                 role: &cluster_role,
                 key_arn,
-                subnet_ids: [private_subnet_ids.clone(), network.public_subnet_ids()].concat(),
-                security_group_id: network.baseline_security_group_id.clone(),
+                private_subnet_ids: private_subnet_ids.clone(),
+                security_group_ids: vec![
+                    network.baseline_security_group_id.clone(),
+                    network.api_endpoint_security_group_id.clone(),
+                ],
             },
         );
         let cluster_name = cluster.output::<String>("name");
-        control_plane::admin_access(&scope, &cluster_name, &config.admin_principal_arns);
+        for (level, principals) in [
+            (AccessLevel::Admin, &config.admin_principal_arns),
+            (AccessLevel::Viewer, &config.viewer_principal_arns),
+        ] {
+            control_plane::access_entries(&scope, &cluster_name, level, principals);
+        }
         let oidc = oidc::register(&scope, control_plane::oidc_issuer(&cluster));
 
         let cni_role = ServiceAccountRole::new(
@@ -211,6 +239,7 @@ impl EksCluster {
         Ok(scope.finish(EksCluster {
             name: cluster_name,
             endpoint,
+            api_clients_security_group_id: network.api_clients_security_group_id.clone(),
             certificate_authority,
             oidc,
             kubeconfig,

@@ -1,5 +1,23 @@
 //! Managed node groups in the private subnets: the system pool and the stateful pool, sharing
-//! one node role.
+//! one node role, each launched from its own launch template.
+//!
+//! The launch template carries what a node group without one would set itself, and what it
+//! cannot: IMDSv2 required with a hop limit of 2 (AL2023 nodes default to a hop limit of 1,
+//! which keeps pods off the instance metadata service; terraform-aws-modules/eks v20 sets 2 as
+//! we do), the root volume (gp3, encrypted, `diskGib`) and the stack's tags on the instances,
+//! their volumes and network interfaces (a node group's own tags stay on the node group). EKS
+//! refuses `diskSize` on a node group with a launch template, so the size lives only here. The
+//! template names no AMI, instance type, security group or user data: EKS still chooses the
+//! AL2023 AMI of `amiType`, merges its bootstrap user data and attaches the cluster security
+//! group.
+//!
+//! The root volume is encrypted with the account's default EBS key (`aws/ebs`, or the
+//! customer-managed key the account sets as its EBS default), not the cluster's volumes key:
+//! instances of a managed node group are launched by the `AWSServiceRoleForAutoScaling`
+//! service-linked role, which may use a customer-managed key only when that key's policy
+//! names it, and a key policy naming that role is refused in an account where the role does
+//! not exist yet. Root volumes hold the OS, images and logs; the platform's data lives on
+//! persistent volumes encrypted with the volumes key ([`crate::storage_class`]).
 
 use std::collections::BTreeMap;
 
@@ -12,6 +30,97 @@ use crate::iam::{self, RoleWithPolicies};
 
 /// The label every node carries with its pool's name (`system` or `stateful`).
 pub const POOL_LABEL: &str = "heartbeat.io/node-pool";
+
+/// The root device of the EKS-optimized AL2023 AMIs (x86_64 and arm64).
+pub const ROOT_DEVICE: &str = "/dev/xvda";
+
+/// The hop limit of IMDSv2 responses: 2 lets pods (one hop behind the node) reach it.
+pub const METADATA_HOP_LIMIT: u32 = 2;
+
+/// The EC2 resources launched from a node template that carry the stack's tags.
+pub const TAGGED_RESOURCE_TYPES: [&str; 3] = ["instance", "volume", "network-interface"];
+
+/// `aws:ec2/launchTemplate:LaunchTemplate` inputs (auto-named; no AMI, instance type or user
+/// data: the node group supplies those).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchTemplate {
+    /// What the template is for.
+    pub description: String,
+    /// Each change becomes the default version (the node group pins the latest anyway).
+    pub update_default_version: bool,
+    /// IMDSv2 only, reachable from pods.
+    pub metadata_options: LaunchTemplateMetadataOptions,
+    /// The root volume.
+    pub block_device_mappings: Vec<LaunchTemplateBlockDeviceMapping>,
+    /// Tags for what is launched from the template.
+    pub tag_specifications: Vec<LaunchTemplateTagSpecification>,
+    /// Tags of the template itself.
+    pub tags: Tags,
+}
+
+impl AwsInputs for LaunchTemplate {
+    const TYPE_TOKEN: &'static str = "aws:ec2/launchTemplate:LaunchTemplate";
+    fn tags_mut(&mut self) -> Option<&mut Tags> {
+        Some(&mut self.tags)
+    }
+}
+
+/// `LaunchTemplateMetadataOptions`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchTemplateMetadataOptions {
+    /// `enabled`.
+    pub http_endpoint: String,
+    /// `required`: IMDSv2 session tokens only.
+    pub http_tokens: String,
+    /// [`METADATA_HOP_LIMIT`].
+    pub http_put_response_hop_limit: u32,
+}
+
+/// `LaunchTemplateBlockDeviceMapping`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchTemplateBlockDeviceMapping {
+    /// [`ROOT_DEVICE`].
+    pub device_name: String,
+    /// The volume.
+    pub ebs: LaunchTemplateBlockDeviceMappingEbs,
+}
+
+/// `LaunchTemplateBlockDeviceMappingEbs` (the SDK types the flags as strings).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchTemplateBlockDeviceMappingEbs {
+    /// GiB.
+    pub volume_size: u32,
+    /// `gp3`.
+    pub volume_type: String,
+    /// `"true"`: with the account's default EBS key.
+    pub encrypted: String,
+    /// `"true"`: the volume goes with its node.
+    pub delete_on_termination: String,
+}
+
+/// `LaunchTemplateTagSpecification`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchTemplateTagSpecification {
+    /// `instance`, `volume` or `network-interface`.
+    pub resource_type: String,
+    /// The tags.
+    pub tags: Tags,
+}
+
+/// `NodeGroupLaunchTemplate`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeGroupLaunchTemplate {
+    /// The template's id.
+    pub id: Output<String>,
+    /// The template version (its latest, so a change rolls the nodes).
+    pub version: Output<String>,
+}
 
 /// `aws:eks/nodeGroup:NodeGroup` inputs.
 #[derive(Serialize)]
@@ -31,8 +140,8 @@ pub struct NodeGroup {
     pub ami_type: String,
     /// `ON_DEMAND`.
     pub capacity_type: String,
-    /// Root disk size, GiB.
-    pub disk_size: u32,
+    /// The pool's launch template (root volume, IMDS, tags); no `diskSize` with it.
+    pub launch_template: NodeGroupLaunchTemplate,
     /// The Kubernetes minor version (the cluster's).
     pub version: String,
     /// Node labels.
@@ -137,9 +246,52 @@ pub struct NodeGroupInputs<'a> {
     pub after: &'a [CustomResource],
 }
 
-/// Registers a managed node group; the autoscaler's changes to the desired size are kept.
+/// Registers the launch template of pool `pool`: IMDSv2 required with hop limit 2, an
+/// encrypted gp3 root volume of `disk_gib`, and `tags` on the instances, volumes and network
+/// interfaces launched from it.
+pub fn launch_template(
+    scope: &ComponentScope,
+    pool: &str,
+    disk_gib: u32,
+    tags: &Tags,
+) -> CustomResource {
+    scope.aws(
+        &format!("{pool}-nodes-template"),
+        LaunchTemplate {
+            description: format!("EKS managed node group {pool}: IMDSv2, encrypted gp3 root"),
+            update_default_version: true,
+            metadata_options: LaunchTemplateMetadataOptions {
+                http_endpoint: "enabled".into(),
+                http_tokens: "required".into(),
+                http_put_response_hop_limit: METADATA_HOP_LIMIT,
+            },
+            block_device_mappings: vec![LaunchTemplateBlockDeviceMapping {
+                device_name: ROOT_DEVICE.into(),
+                ebs: LaunchTemplateBlockDeviceMappingEbs {
+                    volume_size: disk_gib,
+                    volume_type: "gp3".into(),
+                    encrypted: "true".into(),
+                    delete_on_termination: "true".into(),
+                },
+            }],
+            tag_specifications: TAGGED_RESOURCE_TYPES
+                .iter()
+                .map(|resource_type| LaunchTemplateTagSpecification {
+                    resource_type: (*resource_type).into(),
+                    tags: tags.clone(),
+                })
+                .collect(),
+            tags: Tags::new(),
+        },
+    )
+}
+
+/// Registers a managed node group launched from its own [`launch_template`]; the
+/// autoscaler's changes to the desired size are kept.
 pub fn register(scope: &ComponentScope, inputs: NodeGroupInputs<'_>) -> CustomResource {
     let config = inputs.config;
+    let part = format!("{}-nodes", inputs.pool);
+    let template = launch_template(scope, inputs.pool, config.disk_gib, &scope.tags(&part));
     let mut labels = config.labels.clone();
     labels.insert(POOL_LABEL.into(), inputs.pool.into());
     let mut options = scope
@@ -149,7 +301,7 @@ pub fn register(scope: &ComponentScope, inputs: NodeGroupInputs<'_>) -> CustomRe
         options = options.depends_on(resource);
     }
     scope.aws_with(
-        &format!("{}-nodes", inputs.pool),
+        &part,
         NodeGroup {
             cluster_name: inputs.cluster_name.clone(),
             node_role_arn: inputs.role.arn(),
@@ -162,7 +314,12 @@ pub fn register(scope: &ComponentScope, inputs: NodeGroupInputs<'_>) -> CustomRe
             instance_types: config.instance_types.clone(),
             ami_type: ami_type(&config.instance_types).into(),
             capacity_type: "ON_DEMAND".into(),
-            disk_size: config.disk_gib,
+            launch_template: NodeGroupLaunchTemplate {
+                id: template.id(),
+                version: template
+                    .output::<u64>("latestVersion")
+                    .map(|version| version.to_string()),
+            },
             version: inputs.version.to_owned(),
             labels,
             taints: config

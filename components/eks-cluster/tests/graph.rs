@@ -5,8 +5,8 @@ use mock_engine::query::{of_type, one};
 use std::collections::BTreeSet;
 
 use eks_cluster::{
-    EksCluster, EksClusterArgs, EksConfig, NodePoolConfig, ServiceAccountRole, TaintConfig,
-    TaintEffect,
+    EksCluster, EksClusterArgs, EksConfig, NodePoolConfig, ServiceAccountRole, SupportType,
+    TaintConfig, TaintEffect,
 };
 use mock_engine::{MockEngine, Mode, Registration};
 use network::{Network, NetworkArgs, NetworkConfig};
@@ -18,11 +18,14 @@ const CLUSTER: &str = "heartbeat-test";
 const ISSUER: &str = "https://oidc.eks.eu-west-1.amazonaws.com/id/eks-cluster";
 const ENDPOINT: &str = "https://eks-cluster.gr7.eu-west-1.eks.amazonaws.com";
 const ADMIN: &str = "arn:aws:iam::123456789012:role/platform-admin";
+const VIEWER: &str = "arn:aws:iam::123456789012:role/heartbeat-preview";
 
 struct Stack {
     network: NetworkConfig,
     eks: EksConfig,
     render_directory: Option<String>,
+    /// The API access ranges the network is built with, when not `eks.apiAccessCidrs`.
+    network_api_ranges: Option<Vec<ipnet::Ipv4Net>>,
 }
 
 fn dev() -> Stack {
@@ -35,9 +38,11 @@ fn dev() -> Stack {
         eks: EksConfig {
             public_endpoint: true,
             public_access_cidrs: vec!["203.0.113.0/24".parse().unwrap()],
+            admin_principal_arns: vec![ADMIN.into()],
             ..EksConfig::default()
         },
         render_directory: None,
+        network_api_ranges: None,
     }
 }
 
@@ -55,6 +60,9 @@ fn prod() -> Stack {
         },
         eks: EksConfig {
             admin_principal_arns: vec![ADMIN.into()],
+            viewer_principal_arns: vec![VIEWER.into()],
+            api_access_cidrs: vec!["192.168.0.0/20".parse().unwrap()],
+            upgrade_support_type: SupportType::Extended,
             stateful_nodes: NodePoolConfig {
                 instance_types: vec!["r6i.2xlarge".into()],
                 min: 3,
@@ -71,6 +79,7 @@ fn prod() -> Stack {
             ..EksConfig::default()
         },
         render_directory: None,
+        network_api_ranges: None,
     }
 }
 
@@ -96,6 +105,10 @@ async fn synth(stack: Stack, mode: Mode) -> (Vec<Registration>, anyhow::Result<(
             config: &stack.network,
             region: REGION,
             cluster_name: CLUSTER,
+            api_access_ranges: stack
+                .network_api_ranges
+                .as_deref()
+                .unwrap_or(&stack.eks.api_access_cidrs),
         };
         let network = Network::new(&ctx, "network", &network_args, ResourceOptions::new())?;
         let args = EksClusterArgs {
@@ -164,10 +177,11 @@ async fn node_groups_run_in_the_private_subnets_only() {
             );
             assert_eq!(group.ignore_changes, ["scalingConfig.desiredSize"]);
         }
-        // The control plane also gets the public subnets, for internet-facing load balancers.
+        // The control plane's interfaces go to the private subnets only (load balancers find
+        // the public ones by their tags).
         let cluster = one(&regs, "aws:eks/cluster:Cluster");
         let cluster_subnets = strings(cluster.input("vpcConfig/subnetIds"));
-        assert_eq!(cluster_subnets, &private | &public);
+        assert_eq!(cluster_subnets, private);
     }
 }
 
@@ -183,7 +197,10 @@ async fn node_groups_follow_their_pool_config() {
         stateful.input("instanceTypes"),
         Some(json!(["r6i.2xlarge"]))
     );
-    assert_eq!(stateful.input("diskSize"), Some(json!(100)));
+    assert!(
+        stateful.input("diskSize").is_none(),
+        "EKS refuses diskSize with a launch template"
+    );
     assert_eq!(
         stateful.input("amiType"),
         Some(json!("AL2023_x86_64_STANDARD"))
@@ -487,30 +504,160 @@ async fn a_render_directory_gives_the_offline_provider() {
 }
 
 #[tokio::test]
-async fn admins_get_cluster_admin_access_entries() {
+async fn admins_and_viewers_get_cluster_wide_access_entries_of_their_own_policy() {
     let regs = graph(prod()).await;
-    let entry = one(&regs, "aws:eks/accessEntry:AccessEntry");
-    assert_eq!(entry.input_str("principalArn").as_deref(), Some(ADMIN));
-    assert_eq!(entry.input_str("type").as_deref(), Some("STANDARD"));
-    let association = one(
+    let entries = of_type(&regs, "aws:eks/accessEntry:AccessEntry");
+    let associations = of_type(
         &regs,
         "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
     );
-    assert_eq!(
-        association.input_str("policyArn").as_deref(),
-        Some("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
-    );
-    assert_eq!(
-        association.input("accessScope"),
-        Some(json!({"type": "cluster"}))
-    );
-    assert!(association.dependencies.contains(&entry.urn));
+    assert_eq!((entries.len(), associations.len()), (2, 2));
+    for (principal, policy) in [
+        (
+            ADMIN,
+            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        ),
+        (
+            VIEWER,
+            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+        ),
+    ] {
+        let entry = entries
+            .iter()
+            .find(|e| e.input_str("principalArn").as_deref() == Some(principal))
+            .unwrap_or_else(|| panic!("no access entry for {principal}"));
+        assert_eq!(entry.input_str("type").as_deref(), Some("STANDARD"));
+        assert_eq!(entry.input_str("clusterName").as_deref(), Some(CLUSTER));
+        let association = associations
+            .iter()
+            .find(|a| a.input_str("principalArn").as_deref() == Some(principal))
+            .unwrap();
+        assert_eq!(association.input_str("policyArn").as_deref(), Some(policy));
+        assert_eq!(
+            association.input("accessScope"),
+            Some(json!({"type": "cluster"}))
+        );
+        assert!(association.dependencies.contains(&entry.urn));
+    }
     let cluster = one(&regs, "aws:eks/cluster:Cluster");
     assert_eq!(
         cluster.input("accessConfig/authenticationMode"),
         Some(json!("API"))
     );
-    assert!(of_type(&graph(dev()).await, "aws:eks/accessEntry:AccessEntry").is_empty());
+    let dev = graph(dev()).await;
+    assert_eq!(of_type(&dev, "aws:eks/accessEntry:AccessEntry").len(), 1);
+}
+
+#[tokio::test]
+async fn nodes_launch_from_a_template_with_imdsv2_an_encrypted_root_and_the_stack_tags() {
+    let regs = graph(prod()).await;
+    let templates = of_type(&regs, "aws:ec2/launchTemplate:LaunchTemplate");
+    assert_eq!(templates.len(), 2);
+    for (pool, disk) in [("system", 50), ("stateful", 100)] {
+        let group = named(&regs, &format!("eks-{pool}-nodes"));
+        let template = named(&regs, &format!("eks-{pool}-nodes-template"));
+        assert_eq!(
+            group.input("launchTemplate"),
+            Some(json!({"id": template.id, "version": "1"})),
+            "{pool} pins its template's latest version"
+        );
+        assert!(group.dependencies.contains(&template.urn));
+        assert!(group.input("diskSize").is_none());
+        assert_eq!(
+            template.input("metadataOptions"),
+            Some(json!({
+                "httpEndpoint": "enabled",
+                "httpTokens": "required",
+                "httpPutResponseHopLimit": 2
+            }))
+        );
+        assert_eq!(
+            template.input("blockDeviceMappings"),
+            Some(json!([{
+                "deviceName": "/dev/xvda",
+                "ebs": {
+                    "volumeSize": disk,
+                    "volumeType": "gp3",
+                    "encrypted": "true",
+                    "deleteOnTermination": "true"
+                }
+            }]))
+        );
+        // The template leaves the AMI, the instance type and user data to the node group.
+        for key in ["imageId", "instanceType", "userData", "vpcSecurityGroupIds"] {
+            assert!(template.input(key).is_none(), "{pool} template sets {key}");
+        }
+        let specs = template.input("tagSpecifications").unwrap();
+        let kinds: BTreeSet<String> = specs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["resourceType"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["instance", "network-interface", "volume"]
+                .map(String::from)
+                .into()
+        );
+        for spec in specs.as_array().unwrap() {
+            let tags = &spec["tags"];
+            assert_eq!(tags["Name"], format!("test-eks-{pool}-nodes"));
+            assert_eq!(tags["heartbeat:stack"], "test");
+            assert_eq!(tags["heartbeat:project"], "heartbeat-platform");
+            assert_eq!(tags["heartbeat:component"], "eks");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_control_plane_has_an_upgrade_policy_and_vpc_cni_enforces_network_policies() {
+    let cluster_of = |regs: &[Registration]| one(regs, "aws:eks/cluster:Cluster").clone();
+    let prod = graph(prod()).await;
+    assert_eq!(
+        cluster_of(&prod).input("upgradePolicy"),
+        Some(json!({"supportType": "EXTENDED"}))
+    );
+    let dev = graph(dev()).await;
+    assert_eq!(
+        cluster_of(&dev).input("upgradePolicy"),
+        Some(json!({"supportType": "STANDARD"})),
+        "standard support by default"
+    );
+    let cni = named(&dev, "eks-vpc-cni");
+    let values: Value =
+        serde_json::from_str(&cni.input_str("configurationValues").unwrap()).unwrap();
+    assert_eq!(values, json!({"enableNetworkPolicy": "true"}));
+    for other in ["eks-kube-proxy", "eks-coredns", "eks-aws-ebs-csi-driver"] {
+        assert!(named(&dev, other).input("configurationValues").is_none());
+    }
+}
+
+#[tokio::test]
+async fn the_api_endpoint_admits_the_api_clients_group_whose_id_is_an_output() {
+    let regs = graph(prod()).await;
+    let cluster = one(&regs, "aws:eks/cluster:Cluster");
+    let groups = strings(cluster.input("vpcConfig/securityGroupIds"));
+    let endpoint = named(&regs, "network-api-endpoint-sg");
+    let baseline = named(&regs, "network-baseline-sg");
+    assert_eq!(
+        groups,
+        [endpoint.id.clone(), baseline.id.clone()].into(),
+        "the control plane's interfaces carry the API endpoint group"
+    );
+    let clients = named(&regs, "network-api-clients-sg");
+    assert_eq!(
+        endpoint.input("ingress/0/securityGroups"),
+        Some(json!([clients.id]))
+    );
+    assert_eq!(
+        endpoint.input("ingress/1/cidrBlocks"),
+        Some(json!(["192.168.0.0/20"]))
+    );
+    let component = one(&regs, "heartbeat:eks:EksCluster");
+    let outputs = component.registered_outputs.clone().unwrap();
+    assert_eq!(outputs["apiClientsSecurityGroupId"], json!(clients.id));
+    assert_eq!(outputs["endpoint"], json!(ENDPOINT));
 }
 
 #[tokio::test]
@@ -588,6 +735,8 @@ async fn bad_config_is_refused_before_the_cluster_is_registered() {
     stack.eks.stateful_nodes.instance_types = vec!["r6i.xlarge".into(), "r7g.xlarge".into()];
     stack.eks.admin_principal_arns = vec!["platform-admin".into()];
     stack.eks.control_plane_log_retention_days = 10;
+    stack.eks.api_access_cidrs = vec!["0.0.0.0/0".parse().unwrap()];
+    stack.eks.viewer_principal_arns = vec!["platform-admin".into()];
     let (message, registered) = problems(stack).await;
     assert!(
         registered.is_empty(),
@@ -600,12 +749,38 @@ async fn bad_config_is_refused_before_the_cluster_is_registered() {
         "heartbeat-platform:eks.statefulNodes.instanceTypes = r6i.xlarge, r7g.xlarge",
         "heartbeat-platform:eks.adminPrincipalArns[0] = platform-admin",
         "heartbeat-platform:eks.controlPlaneLogRetentionDays = 10: use one of CloudWatch's",
+        "heartbeat-platform:eks.apiAccessCidrs[0] = 0.0.0.0/0: 0.0.0.0/0 opens the API",
+        "heartbeat-platform:eks.viewerPrincipalArns[0] = platform-admin: is also in adminPrincipalArns",
     ] {
         assert!(
             message.contains(expected),
             "missing `{expected}` in:\n{message}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_cluster_needs_an_admin_and_the_network_must_admit_its_api_ranges() {
+    let mut stack = dev();
+    stack.eks.admin_principal_arns.clear();
+    let (message, registered) = problems(stack).await;
+    assert!(registered.is_empty());
+    assert!(
+        message.contains("heartbeat-platform:eks.adminPrincipalArns = []: list the IAM roles"),
+        "{message}"
+    );
+
+    // A Network built without the ranges EksCluster is configured with is wrong wiring.
+    let mut stack = dev();
+    stack.eks.api_access_cidrs = vec!["192.168.0.0/20".parse().unwrap()];
+    stack.network_api_ranges = Some(Vec::new());
+    let (message, registered) = problems(stack).await;
+    assert!(registered.is_empty(), "no cluster on wrong wiring");
+    assert!(
+        message.contains("heartbeat-platform:eks.apiAccessCidrs")
+            && message.contains("NetworkArgs::api_access_ranges"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -633,6 +808,13 @@ fn the_config_section_has_documented_defaults() {
     assert!(!config.public_endpoint);
     assert_eq!(config.system_nodes.instance_types, ["m6i.large"]);
     assert_eq!(config.stateful_nodes.instance_types, ["r6i.xlarge"]);
+    assert_eq!(config.upgrade_support_type, SupportType::Standard);
+    assert!(config.api_access_cidrs.is_empty() && config.viewer_principal_arns.is_empty());
+    let extended: EksConfig =
+        serde_json::from_value(json!({"upgradeSupportType": "EXTENDED"})).unwrap();
+    assert_eq!(extended.upgrade_support_type, SupportType::Extended);
+    let unknown = serde_json::from_value::<EksConfig>(json!({"upgradeSupportType": "LTS"}));
+    assert!(unknown.unwrap_err().to_string().contains("EXTENDED"));
     let taint = serde_json::from_value::<TaintConfig>(json!({"key": "k", "effect": "NoSchedule"}));
     assert!(taint.unwrap_err().to_string().contains("NO_SCHEDULE"));
 }
@@ -648,6 +830,7 @@ async fn another_component_makes_an_irsa_role_with_its_own_policy() {
             config: &stack.network,
             region: REGION,
             cluster_name: CLUSTER,
+            api_access_ranges: &stack.eks.api_access_cidrs,
         };
         let network = Network::new(&ctx, "network", &network_args, ResourceOptions::new())?;
         let args = EksClusterArgs {

@@ -2,8 +2,9 @@
 //!
 //! Public tier: HTTP(S) from anywhere, everything from inside the VPC, and return traffic on
 //! ephemeral ports (answers to NAT and load-balancer connections). Private tier: everything
-//! from inside the VPC and return traffic on ephemeral ports only; nothing from the internet
-//! can open a connection to it. Both tiers may send anywhere.
+//! from inside the VPC, HTTPS from the API access ranges (a VPN or peered network reaching
+//! the EKS private endpoint), and return traffic on ephemeral ports only; nothing from the
+//! internet can open a connection to it. Both tiers may send anywhere.
 
 use platform_core::{AwsInputs, ComponentScope, Tags};
 use pulumi_runtime::{CustomResource, Output};
@@ -73,16 +74,27 @@ impl AclRule {
     }
 }
 
-/// The inbound rules of a tier's ACL in a VPC of range `vpc_cidr`.
-pub fn ingress_rules(tier: Tier, vpc_cidr: &str) -> Vec<AclRule> {
+/// The first rule number of the private tier's API access rules (one per range, in order).
+const API_ACCESS_RULES: u16 = 200;
+
+/// The inbound rules of a tier's ACL in a VPC of range `vpc_cidr`; the private tier also
+/// admits HTTPS from `api_access_ranges`.
+pub fn ingress_rules(tier: Tier, vpc_cidr: &str, api_access_ranges: &[String]) -> Vec<AclRule> {
     let mut rules = vec![
         AclRule::allow_all(100, vpc_cidr),
         AclRule::allow(110, "tcp", ANYWHERE, EPHEMERAL),
         AclRule::allow(120, "udp", ANYWHERE, EPHEMERAL),
     ];
-    if tier == Tier::Public {
-        rules.push(AclRule::allow(130, "tcp", ANYWHERE, (443, 443)));
-        rules.push(AclRule::allow(140, "tcp", ANYWHERE, (80, 80)));
+    match tier {
+        Tier::Public => {
+            rules.push(AclRule::allow(130, "tcp", ANYWHERE, (443, 443)));
+            rules.push(AclRule::allow(140, "tcp", ANYWHERE, (80, 80)));
+        }
+        Tier::Private => rules.extend(
+            (API_ACCESS_RULES..)
+                .zip(api_access_ranges)
+                .map(|(rule_no, range)| AclRule::allow(rule_no, "tcp", range, (443, 443))),
+        ),
     }
     rules
 }
@@ -93,6 +105,7 @@ pub fn register(
     tier: Tier,
     vpc_id: &Output<String>,
     vpc_cidr: &str,
+    api_access_ranges: &[String],
     subnet_ids: Vec<Output<String>>,
 ) -> CustomResource {
     scope.aws(
@@ -100,7 +113,7 @@ pub fn register(
         NetworkAcl {
             vpc_id: vpc_id.clone(),
             subnet_ids,
-            ingress: ingress_rules(tier, vpc_cidr),
+            ingress: ingress_rules(tier, vpc_cidr, api_access_ranges),
             egress: vec![AclRule::allow_all(100, ANYWHERE)],
             tags: Tags::new(),
         },

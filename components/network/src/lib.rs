@@ -10,12 +10,16 @@
 //!   ([`nat`]);
 //! - a public route table to the internet gateway and a private route table per zone to the
 //!   zone's NAT gateway ([`routing`]);
-//! - a network ACL per tier ([`acls`]), a baseline security group ([`security_groups`]);
+//! - a network ACL per tier ([`acls`]), a baseline security group, and the EKS API's two
+//!   groups: "API clients" (egress only; what joins it reaches the API) and "API endpoint"
+//!   (for the control plane's interfaces: HTTPS from API clients and from
+//!   [`NetworkArgs::api_access_ranges`]) ([`security_groups`]);
 //! - optionally the S3 gateway and ECR/STS interface endpoints ([`endpoints`]) and flow logs to
 //!   S3 ([`flow_logs`]).
 //!
 //! Inputs: [`NetworkArgs`] (the config section, the region, the EKS cluster name the subnets
-//! are shared with). Outputs: [`Network`] (VPC id, subnet ids by zone and tier, zones).
+//! are shared with, the outside ranges admitted to its API). Outputs: [`Network`] (VPC id,
+//! subnet ids by zone and tier, zones, security groups).
 //!
 //! ```no_run
 //! # async fn demo(ctx: pulumi_runtime::Context) -> anyhow::Result<()> {
@@ -24,7 +28,12 @@
 //!     zones: vec!["eu-west-1a".into(), "eu-west-1b".into()],
 //!     ..NetworkConfig::default()
 //! };
-//! let args = NetworkArgs { config: &config, region: "eu-west-1", cluster_name: "heartbeat-dev" };
+//! let args = NetworkArgs {
+//!     config: &config,
+//!     region: "eu-west-1",
+//!     cluster_name: "heartbeat-dev",
+//!     api_access_ranges: &[],
+//! };
 //! let network = Network::new(&ctx, "network", &args, pulumi_runtime::ResourceOptions::new())?;
 //! let _private = network.private_subnet_ids();
 //! # Ok(()) }
@@ -61,6 +70,10 @@ pub struct NetworkArgs<'a> {
     pub region: &'a str,
     /// The EKS cluster that will share the subnets (their `kubernetes.io/cluster/<name>` tag).
     pub cluster_name: &'a str,
+    /// Ranges outside the VPC (a VPN, a peered VPC) that reach the cluster's private API
+    /// endpoint: admitted on TCP 443 by the private tier's ACL and the API endpoint group.
+    /// The caller validates them (EksCluster's `apiAccessCidrs`).
+    pub api_access_ranges: &'a [Ipv4Net],
 }
 
 /// The subnet ids of one zone.
@@ -93,6 +106,14 @@ pub struct Network {
     pub subnets: Vec<ZoneSubnets>,
     /// The baseline security group: members reach each other, egress anywhere.
     pub baseline_security_group_id: Output<String>,
+    /// The API clients group: egress only; launch a deploy runner or bastion in it to reach
+    /// the cluster API.
+    pub api_clients_security_group_id: Output<String>,
+    /// The API endpoint group, for the control plane's interfaces: HTTPS from API clients and
+    /// the API access ranges.
+    pub api_endpoint_security_group_id: Output<String>,
+    /// The outside ranges admitted to the cluster API ([`NetworkArgs::api_access_ranges`]).
+    pub api_access_ranges: Vec<Ipv4Net>,
 }
 
 impl Network {
@@ -130,9 +151,24 @@ impl Network {
         );
         let public_ids: Vec<_> = zone_subnets.iter().map(|z| z.public.id()).collect();
         let private_ids: Vec<_> = zone_subnets.iter().map(|z| z.private.id()).collect();
-        acls::register(&scope, Tier::Public, &vpc_id, &cidr, public_ids);
-        acls::register(&scope, Tier::Private, &vpc_id, &cidr, private_ids.clone());
+        let api_ranges: Vec<String> = args
+            .api_access_ranges
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        acls::register(&scope, Tier::Public, &vpc_id, &cidr, &[], public_ids);
+        acls::register(
+            &scope,
+            Tier::Private,
+            &vpc_id,
+            &cidr,
+            &api_ranges,
+            private_ids.clone(),
+        );
         let baseline = security_groups::baseline(&scope, &vpc_id);
+        let api_clients = security_groups::api_clients(&scope, &vpc_id);
+        let api_endpoint =
+            security_groups::api_endpoint(&scope, &vpc_id, &api_clients, &api_ranges);
 
         if config.vpc_endpoints.s3_gateway {
             endpoints::s3_gateway(&scope, args.region, &vpc_id, &private_route_tables);
@@ -160,16 +196,14 @@ impl Network {
                 })
                 .collect(),
             baseline_security_group_id: baseline.id(),
+            api_clients_security_group_id: api_clients.id(),
+            api_endpoint_security_group_id: api_endpoint.id(),
+            api_access_ranges: args.api_access_ranges.to_vec(),
         }))
     }
 
     /// The private subnet ids, in zone order (nodes go here).
     pub fn private_subnet_ids(&self) -> Vec<Output<String>> {
         self.subnets.iter().map(|z| z.private.clone()).collect()
-    }
-
-    /// The public subnet ids, in zone order (internet-facing load balancers go here).
-    pub fn public_subnet_ids(&self) -> Vec<Output<String>> {
-        self.subnets.iter().map(|z| z.public.clone()).collect()
     }
 }

@@ -43,6 +43,15 @@ fn prod() -> NetworkConfig {
 
 /// Runs the component alone against a fresh mock; returns the registrations or the error.
 async fn synth(config: NetworkConfig, mode: Mode) -> (Vec<Registration>, anyhow::Result<()>) {
+    synth_with_api_ranges(config, Vec::new(), mode).await
+}
+
+/// As [`synth`], with outside ranges admitted to the cluster API.
+async fn synth_with_api_ranges(
+    config: NetworkConfig,
+    api_access_ranges: Vec<ipnet::Ipv4Net>,
+    mode: Mode,
+) -> (Vec<Registration>, anyhow::Result<()>) {
     let engine = MockEngine::start(mode).await.unwrap();
     engine.fake_computed(
         network::computed_outputs::READ,
@@ -54,6 +63,7 @@ async fn synth(config: NetworkConfig, mode: Mode) -> (Vec<Registration>, anyhow:
             config: &config,
             region: REGION,
             cluster_name: CLUSTER,
+            api_access_ranges: &api_access_ranges,
         };
         Ok(Network::new(
             &ctx,
@@ -249,6 +259,107 @@ async fn each_tier_has_an_acl_and_the_private_tier_is_closed_to_the_internet() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn only_api_clients_and_the_api_access_ranges_reach_the_api_endpoint_group() {
+    let vpn: ipnet::Ipv4Net = "192.168.0.0/20".parse().unwrap();
+    let peered: ipnet::Ipv4Net = "10.99.0.0/16".parse().unwrap();
+    let (regs, result) = synth_with_api_ranges(prod(), vec![vpn, peered], Mode::Update).await;
+    result.unwrap();
+    let group = |part: &str| {
+        regs.iter()
+            .find(|r| r.name == format!("network-{part}"))
+            .unwrap_or_else(|| panic!("no {part}"))
+    };
+    let clients = group("api-clients-sg");
+    assert_eq!(clients.input("ingress"), Some(json!([])), "egress only");
+    assert_eq!(
+        clients.input("egress/0/cidrBlocks"),
+        Some(json!(["0.0.0.0/0"]))
+    );
+    let endpoint = group("api-endpoint-sg");
+    assert_eq!(endpoint.input("egress"), Some(json!([])));
+    let ingress = endpoint.input("ingress").unwrap();
+    let ingress = ingress.as_array().unwrap();
+    assert_eq!(ingress.len(), 2);
+    for rule in ingress {
+        assert_eq!(
+            (&rule["protocol"], &rule["fromPort"], &rule["toPort"]),
+            (&json!("tcp"), &json!(443), &json!(443)),
+            "HTTPS only: {rule}"
+        );
+        assert!(rule.get("self").is_none());
+    }
+    assert_eq!(ingress[0]["securityGroups"], json!([clients.id]));
+    assert!(ingress[0].get("cidrBlocks").is_none());
+    assert_eq!(
+        ingress[1]["cidrBlocks"],
+        json!([vpn.to_string(), peered.to_string()])
+    );
+    let outputs = regs
+        .iter()
+        .find(|r| r.type_token == "heartbeat:network:Network")
+        .unwrap()
+        .registered_outputs
+        .clone()
+        .unwrap();
+    assert_eq!(outputs["apiClientsSecurityGroupId"], json!(clients.id));
+    assert_eq!(outputs["apiEndpointSecurityGroupId"], json!(endpoint.id));
+
+    // The private tier's ACL admits HTTPS from those ranges, and nothing else from them.
+    let acl = group("private-acl");
+    let rules = acl.input("ingress").unwrap();
+    let from = |range: &ipnet::Ipv4Net| -> Vec<serde_json::Value> {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["cidrBlock"] == json!(range.to_string()))
+            .cloned()
+            .collect()
+    };
+    for range in [vpn, peered] {
+        let admitted = from(&range);
+        assert_eq!(admitted.len(), 1, "{range}: {admitted:?}");
+        assert_eq!(admitted[0]["protocol"], "tcp");
+        assert_eq!(
+            (&admitted[0]["fromPort"], &admitted[0]["toPort"]),
+            (&json!(443), &json!(443))
+        );
+        assert_eq!(admitted[0]["action"], "allow");
+    }
+    let numbers: BTreeSet<u64> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleNo"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        numbers.len(),
+        rules.as_array().unwrap().len(),
+        "rule numbers are unique"
+    );
+    let public = group("public-acl").input("ingress").unwrap();
+    assert!(
+        public
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["cidrBlock"] != json!(vpn.to_string())),
+        "the public tier does not take the API ranges"
+    );
+
+    // Without ranges, the endpoint group admits the clients group only.
+    let regs = graph(dev()).await;
+    let endpoint = regs
+        .iter()
+        .find(|r| r.name == "network-api-endpoint-sg")
+        .unwrap();
+    assert_eq!(
+        endpoint.input("ingress").unwrap().as_array().unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]

@@ -51,6 +51,14 @@ pub struct StackOutputs {
     /// Where the host name's DNS records are: in the configured zone, or what a person must
     /// create (without a zone the certificate stays pending until they do).
     pub ingest_dns: String,
+    /// The EKS cluster's name (`aws eks update-kubeconfig --name`).
+    pub cluster_name: Output<String>,
+    /// The cluster API endpoint (private unless `eks.publicEndpoint`).
+    pub cluster_endpoint: Output<String>,
+    /// The security group to launch the stack's deploy runner in: its members reach the API.
+    pub api_clients_security_group_id: Output<String>,
+    /// The private subnets, in zone order (where the deploy runner goes).
+    pub private_subnet_ids: Vec<Output<String>>,
 }
 
 /// The program: validate the configuration, then register the platform.
@@ -65,6 +73,7 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
             config: &config.network,
             region: &config.region,
             cluster_name: &cluster_name,
+            api_access_ranges: &config.eks.api_access_cidrs,
         },
         ResourceOptions::new(),
     )?;
@@ -160,11 +169,15 @@ pub async fn program(ctx: Context) -> anyhow::Result<StackOutputs> {
         ctx.log(Severity::Warning, &ingest.dns).await;
     }
     Ok(StackOutputs {
+        private_subnet_ids: network.private_subnet_ids(),
         zones: network.zones,
         sizing: config.sizing,
         ingest_url: ingest.url,
         ingest_load_balancer: ingest.load_balancer_hostname,
         ingest_certificate_validation_record: ingest.certificate_validation_record,
         ingest_dns: ingest.dns,
+        cluster_name: cluster.name,
+        cluster_endpoint: cluster.endpoint,
+        api_clients_security_group_id: cluster.api_clients_security_group_id,
     })
 }

@@ -96,15 +96,21 @@ async fn prod_update() {
     check_graph("prod", Mode::Update).await;
 }
 
-#[tokio::test]
-async fn prod_is_sized_by_the_capacity_model() {
-    let (engine, result) = run(Mode::Update, &stack_config("prod")).await;
+/// The registrations and stack outputs of an update of shipped stack `stack`.
+async fn updated(stack: &str) -> (Vec<mock_engine::Registration>, serde_json::Value) {
+    let (engine, result) = run(Mode::Update, &stack_config(stack)).await;
     result.unwrap();
     let registrations = engine.registrations();
     let outputs = one(&registrations, pulumi_runtime::STACK_TYPE)
         .registered_outputs
         .clone()
         .unwrap();
+    (registrations, serde_json::Value::Object(outputs))
+}
+
+#[tokio::test]
+async fn prod_is_sized_by_the_capacity_model() {
+    let (_, outputs) = updated("prod").await;
     // 100,000/s × 2.0 headroom on 3 zones, replication factor 3 (worked in platform-core's tests).
     assert_eq!(outputs["sizing"]["kafkaBrokers"], 6);
     assert_eq!(outputs["sizing"]["heartbeatPartitions"], 24);
@@ -142,6 +148,66 @@ async fn the_database_waits_for_the_platform_ca() {
                 .input_str("values/tls/certManager/clusterIssuer")
                 .as_deref(),
             Some("heartbeat-ca")
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_outputs_name_the_cluster_and_the_group_the_deploy_runner_joins() {
+    for stack in ["dev", "prod"] {
+        let (registrations, outputs) = updated(stack).await;
+        let cluster = one(&registrations, "aws:eks/cluster:Cluster");
+        assert_eq!(
+            outputs["clusterName"],
+            serde_json::json!("heartbeat-platform-test")
+        );
+        assert_eq!(
+            cluster.input_str("name").as_deref(),
+            Some("heartbeat-platform-test")
+        );
+        assert!(
+            outputs["clusterEndpoint"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("https://")),
+            "{stack}: {}",
+            outputs["clusterEndpoint"]
+        );
+        let clients =
+            mock_engine::query::of_type(&registrations, "aws:ec2/securityGroup:SecurityGroup")
+                .into_iter()
+                .find(|g| g.name.ends_with("-api-clients-sg"))
+                .unwrap();
+        assert_eq!(
+            outputs["apiClientsSecurityGroupId"],
+            serde_json::json!(clients.id)
+        );
+        let private: Vec<serde_json::Value> =
+            mock_engine::query::of_type(&registrations, "aws:ec2/subnet:Subnet")
+                .into_iter()
+                .filter(|s| s.name.contains("-private-"))
+                .map(|s| serde_json::json!(s.id))
+                .collect();
+        assert_eq!(outputs["privateSubnetIds"], serde_json::json!(private));
+        // The shipped stacks keep the endpoint private, so the runner's group is the way in.
+        assert_eq!(
+            cluster.input("vpcConfig/endpointPublicAccess"),
+            Some(serde_json::json!(false))
+        );
+        let endpoint_groups = cluster.input("vpcConfig/securityGroupIds").unwrap();
+        let endpoint =
+            mock_engine::query::of_type(&registrations, "aws:ec2/securityGroup:SecurityGroup")
+                .into_iter()
+                .find(|g| g.name.ends_with("-api-endpoint-sg"))
+                .unwrap();
+        assert!(
+            endpoint_groups
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!(endpoint.id))
+        );
+        assert_eq!(
+            endpoint.input("ingress/0/securityGroups"),
+            Some(serde_json::json!([clients.id]))
         );
     }
 }
