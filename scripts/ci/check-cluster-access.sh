@@ -33,7 +33,7 @@ code=$(curl --silent --insecure --connect-timeout 10 --max-time 20 --output /dev
     --write-out '%{http_code}' "$endpoint/livez" || true)
 case "$code" in
     "" | 000)
-        fail "runner $runner cannot reach the Kubernetes API of stack $stack ($endpoint). Run this job on the stack's self-hosted runner inside the VPC (label heartbeat-$stack), launched with the security group of the stack output apiClientsSecurityGroupId, or list the runner's range in eks.apiAccessCidrs; see docs/aws.md#deploy-topology"
+        fail "runner $runner cannot reach the Kubernetes API of stack $stack ($endpoint). Run this job on the stack's self-hosted runner inside the VPC (label heartbeat-$stack), launched with the security group of the stack output apiClientsSecurityGroupId, or list the runner's range in eks.apiAccessCidrs; see docs/aws.md#the-deploy-path"
         ;;
     *) echo "stack $stack: Kubernetes API $endpoint answers HTTP $code from runner $runner" ;;
 esac

@@ -201,7 +201,8 @@ async fn parse_and_rule_problems_of_every_section_are_reported_together_once_eac
         ("kafka", r#"{"replicas": 3, "brokers": 2}"#),
         (
             "eks",
-            r#"{"systemNodes": {"min": 5, "desired": 5, "max": 3}}"#,
+            r#"{"adminPrincipalArns": ["arn:aws:iam::123456789012:role/admins"],
+                "systemNodes": {"min": 5, "desired": 5, "max": 3}}"#,
         ),
         ("yugabyte", r#"{"tservers": 4, "namespace": 7}"#),
         ("ingest", r#"{"replicas": 2}"#),
