@@ -75,10 +75,6 @@ pub fn users(
             &[Read, Describe],
         ),
         allow(
-            AclResource::topic(&topics.video_licenses.name),
-            &[Read, Describe],
-        ),
-        allow(
             AclResource::topic(&topics.ksql_processing_log.name),
             &[Write, Describe],
         ),

@@ -45,7 +45,7 @@ async fn every_custom_resource_is_in_the_watched_namespace_and_depends_on_the_op
     let resources = strimzi_resources(&registrations);
     assert_eq!(
         resources.len(),
-        1 + 2 + 9 + 5 + 1,
+        1 + 2 + 8 + 5 + 1,
         "Kafka, pools, topics, users, Connect"
     );
     for resource in resources {
