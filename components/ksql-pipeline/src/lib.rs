@@ -12,7 +12,9 @@
 //!   terms and the `royalties_daily` view ([`licenses`]);
 //! - [`jdbc_sink_connectors`]: one Debezium JDBC sink connector per sink table, as data for
 //!   Strimzi `KafkaConnector` resources;
-//! - [`model`]: a reference model of what the statements compute;
+//! - [`model`]: a reference model of what the business expects the statements to compute,
+//!   and [`engine_model`]: what ksqlDB's engine does with them (stream time, lateness,
+//!   retention, `EMIT FINAL`'s emit check), for tests that compare the two;
 //! - [`KsqlPipeline`] (`heartbeat:pipeline:KsqlPipeline`, in [`component`]): the Pulumi
 //!   component that puts it on the cluster: a ConfigMap and a Job applying the statements
 //!   with `ksql-applier` ([`applier_job`]), and one Strimzi `KafkaConnector` per sink table.
@@ -29,6 +31,7 @@ pub mod applier_job;
 pub mod component;
 pub mod connectors;
 pub mod ddl;
+pub mod engine_model;
 pub mod licenses;
 pub mod model;
 pub mod settings;
