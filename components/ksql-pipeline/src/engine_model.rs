@@ -8,12 +8,14 @@
 //!   its key's partition; each task's stream time is the highest event time it has seen. The
 //!   trace order is the order the tasks consume (the interleaving of the source partitions).
 //! - **Lateness.** A tumbling window drops a record whose window ended at or before stream time
-//!   minus grace; a session window drops one whose merged session ends before it.
+//!   minus grace; a session window drops one whose merged session ends before stream time
+//!   minus grace minus gap (its close time).
 //! - **Retention.** Window stores keep windows in segments of `max(retention / 2, 60 s)` (by
 //!   window start; sessions by their end) and drop a whole segment once it ends more than the
 //!   retention behind stream time, as soon as a record moves stream time forward.
-//! - **`EMIT FINAL`.** A wall-clock check (modelled as every `emit_every` records, and once per
-//!   simulated second after the trace) publishes the windows that closed since the last check:
+//! - **`EMIT FINAL`.** A check throttled by the wall clock, run after a record is processed
+//!   (modelled as every `emit_every` records, and every ten simulated seconds of steady
+//!   traffic after the trace), publishes the windows that closed since the last check:
 //!   sessions ending before stream time minus grace minus gap, tumbling windows ending at or
 //!   before stream time minus grace. A window expired before the check is never published.
 //! - **`EMIT CHANGES`** aggregations (dedup, watched time per day) emit every update at once.
@@ -203,7 +205,9 @@ impl<'a> Engine<'a> {
             merged.heartbeat_count += s.heartbeat_count;
             merged.watched_secs += s.watched_secs;
         }
-        if merged.end_time_ms < task.stream_time - grace {
+        // Kafka Streams' session aggregation closes a session at stream time - grace - gap,
+        // for dropping late records as for emitting.
+        if merged.end_time_ms < task.stream_time - grace - gap {
             self.out.dropped_by_segments += 1;
             return;
         }
