@@ -30,7 +30,7 @@ pub struct KafkaConfig {
     pub brokers: Option<u32>,
     /// Partitions of the heartbeats topic; unset means the capacity model's figure.
     pub heartbeat_partitions: Option<u32>,
-    /// Partitions of the video-licenses topic and the small output topics.
+    /// Partitions of the small output topics (keyed by video or ad).
     pub license_partitions: u32,
     /// Replication factor of every topic (3 in prod; dev may run 1 broker with 1).
     pub replication_factor: u32,

@@ -72,6 +72,9 @@ pub fn kafka_connect(config: &KafkaConfig, workers: u32, user: &str) -> KafkaCon
         ("config.storage.replication.factor", Value::from(rf)),
         ("offset.storage.replication.factor", Value::from(rf)),
         ("status.storage.replication.factor", Value::from(rf)),
+        // ksqlDB writes its outputs in transactions (exactly-once): sinks read only what was
+        // committed, never the records of an aborted attempt.
+        ("consumer.isolation.level", Value::from("read_committed")),
         // Connectors read secrets as ${secrets:<namespace>/<secret>:<key>}, never inline.
         ("config.providers", Value::from("secrets")),
         (

@@ -67,9 +67,14 @@ pub fn schema_registry(config: &KafkaConfig, users: &UserNames) -> Workload {
     registry
 }
 
+/// The processing guarantee of every ksqlDB query (Kafka Streams `processing.guarantee`).
+/// Needs brokers 2.5 or newer and the `TransactionalId` ACLs of [`crate::users`].
+pub const PROCESSING_GUARANTEE: &str = "exactly_once_v2";
+
 /// The ksqlDB server: `servers` replicas sharing one service id, state on an emptyDir
 /// (rebuilt from changelog topics), a standby replica of each state store when there are two
-/// or more servers, and the processing log in its own topic.
+/// or more servers, exactly-once processing ([`PROCESSING_GUARANTEE`]), and the processing log
+/// in its own topic.
 pub fn ksqldb(
     config: &KafkaConfig,
     users: &UserNames,
@@ -106,6 +111,12 @@ pub fn ksqldb(
             if servers > 1 { "1" } else { "0" },
         ),
         env("KSQL_KSQL_STREAMS_STATE_DIR", "/var/lib/ksqldb/state"),
+        // `ksql.streams.processing.guarantee`: every query's state, output and offsets commit
+        // in one Kafka transaction, so a crash or rebalance neither loses nor double-counts.
+        env(
+            "KSQL_KSQL_STREAMS_PROCESSING_GUARANTEE",
+            PROCESSING_GUARANTEE,
+        ),
         env("KSQL_HEAP_OPTS", format!("-Xms{0} -Xmx{0}", resources.heap)),
     ];
     ksql.env.extend(java_tls_env(

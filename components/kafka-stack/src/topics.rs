@@ -20,22 +20,21 @@ pub struct TopicSpec {
 
 /// The platform's topics. Names follow the design; partition counts come from the capacity
 /// model (`heartbeats` and the topics ksqlDB derives from it per viewer) and from
-/// `licensePartitions` (the topics keyed by video, license holder or ad).
+/// `licensePartitions` (the small topics keyed by video or ad).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Topics {
     /// Heartbeats as the ingest API writes them.
     pub heartbeats: TopicSpec,
-    /// Video id -> license holder and rate (compacted).
-    pub video_licenses: TopicSpec,
-    /// The first copy of each heartbeat (ksqlDB output).
+    /// Every heartbeat with its copy number per event id (ksqlDB output).
     pub unique_heartbeats: TopicSpec,
     /// Watched segments per viewer and video (ksqlDB output, sink input).
     pub watched_segments: TopicSpec,
-    /// Watched segments keyed by video (co-partitioned with `video_licenses`).
-    pub segments_by_video: TopicSpec,
-    /// Royalties per license holder and day (ksqlDB output, sink input).
-    pub royalties_daily: TopicSpec,
+    /// The latest position per viewer and video (ksqlDB output, sink input).
+    pub continue_watching: TopicSpec,
+    /// Watched seconds per video and UTC day (ksqlDB output, sink input; royalties are
+    /// computed from it in the database).
+    pub video_watch_daily: TopicSpec,
     /// Ad impressions per ad and hour (ksqlDB output, sink input).
     pub ad_impressions_hourly: TopicSpec,
     /// Records the JDBC sinks could not write.
@@ -62,11 +61,10 @@ impl Topics {
         };
         Self {
             heartbeats: spec("heartbeats", heartbeat_partitions),
-            video_licenses: spec("video-licenses", license_partitions),
             unique_heartbeats: spec("heartbeats-unique", heartbeat_partitions),
             watched_segments: spec("watched-segments", heartbeat_partitions),
-            segments_by_video: spec("watched-segments-by-video", license_partitions),
-            royalties_daily: spec("royalties-daily", license_partitions),
+            continue_watching: spec("continue-watching", heartbeat_partitions),
+            video_watch_daily: spec("video-watch-daily", license_partitions),
             ad_impressions_hourly: spec("ad-impressions-hourly", license_partitions),
             dead_letter: spec("pipeline-sink-dead-letter", license_partitions),
             ksql_processing_log: spec("ksql-processing-log", 1),
@@ -74,10 +72,11 @@ impl Topics {
     }
 
     /// The topics the pipeline's JDBC sinks read.
-    pub fn sink_inputs(&self) -> [&TopicSpec; 3] {
+    pub fn sink_inputs(&self) -> [&TopicSpec; 4] {
         [
             &self.watched_segments,
-            &self.royalties_daily,
+            &self.continue_watching,
+            &self.video_watch_daily,
             &self.ad_impressions_hourly,
         ]
     }
@@ -87,13 +86,13 @@ impl Topics {
         [
             &self.unique_heartbeats,
             &self.watched_segments,
-            &self.segments_by_video,
-            &self.royalties_daily,
+            &self.continue_watching,
+            &self.video_watch_daily,
             &self.ad_impressions_hourly,
         ]
     }
 
-    fn with_cleanup(&self, config: &KafkaConfig) -> [(&TopicSpec, Cleanup); 9] {
+    fn with_cleanup(&self, config: &KafkaConfig) -> [(&TopicSpec, Cleanup); 8] {
         let raw = Cleanup::Delete {
             hours: config.retention_hours,
         };
@@ -102,11 +101,12 @@ impl Topics {
         };
         [
             (&self.heartbeats, raw),
-            (&self.video_licenses, Cleanup::Compact),
             (&self.unique_heartbeats, raw),
             (&self.watched_segments, output),
-            (&self.segments_by_video, raw),
-            (&self.royalties_daily, output),
+            // Tables keyed by (viewer, video) and (video, day): the latest row per key is
+            // what the sinks need.
+            (&self.continue_watching, Cleanup::Compact),
+            (&self.video_watch_daily, Cleanup::Compact),
             (&self.ad_impressions_hourly, output),
             (&self.dead_letter, output),
             (&self.ksql_processing_log, raw),

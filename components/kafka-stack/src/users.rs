@@ -75,17 +75,21 @@ pub fn users(
             &[Read, Describe],
         ),
         allow(
-            AclResource::topic(&topics.video_licenses.name),
-            &[Read, Describe],
-        ),
-        allow(
             AclResource::topic(&topics.ksql_processing_log.name),
             &[Write, Describe],
         ),
         allow(AclResource::topic_prefix(&ksql_internal), &produce_consume),
         allow(AclResource::group_prefix(&ksql_internal), &[Read, Describe]),
+        // The command topic's producer uses the service id as its transactional id; with
+        // exactly-once, each query's Kafka Streams producers use
+        // `<application id>-<process id>-<thread>`, the application id being
+        // `_confluent-ksql-<service id>query_<query id>`.
         allow(
             AclResource::transactional_id_prefix(KSQL_SERVICE_ID),
+            &[Write, Describe],
+        ),
+        allow(
+            AclResource::transactional_id_prefix(&ksql_internal),
             &[Write, Describe],
         ),
         allow(

@@ -145,8 +145,8 @@ async fn every_strimzi_resource_matches_the_published_crd_schema() {
     ));
     assert_eq!(
         checked,
-        2 * 18,
-        "dev and prod: Kafka, 2 pools, 9 topics, 5 users, Connect"
+        2 * 17,
+        "dev and prod: Kafka, 2 pools, 8 topics, 5 users, Connect"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -45,7 +45,7 @@ async fn every_custom_resource_is_in_the_watched_namespace_and_depends_on_the_op
     let resources = strimzi_resources(&registrations);
     assert_eq!(
         resources.len(),
-        1 + 2 + 9 + 5 + 1,
+        1 + 2 + 8 + 5 + 1,
         "Kafka, pools, topics, users, Connect"
     );
     for resource in resources {
@@ -332,6 +332,63 @@ async fn the_ingest_user_may_only_write_heartbeats() {
             "resource": {"type": "topic", "name": "heartbeats", "patternType": "literal"},
             "operations": ["Write", "Describe"],
         }])
+    );
+}
+
+#[tokio::test]
+async fn ksqldb_runs_exactly_once_with_the_transactional_ids_it_uses_and_sinks_read_committed() {
+    let (sizing, zones, config) = prod();
+    let registrations = synth(sizing, zones, config).await;
+    let ksqldb = named(
+        &registrations,
+        "kubernetes:apps/v1:Deployment",
+        "heartbeat-ksqldb",
+    );
+    // The Confluent image turns KSQL_KSQL_STREAMS_PROCESSING_GUARANTEE into
+    // ksql.streams.processing.guarantee in ksql-server.properties.
+    assert_eq!(
+        env_value(ksqldb, "KSQL_KSQL_STREAMS_PROCESSING_GUARANTEE").as_deref(),
+        Some("exactly_once_v2")
+    );
+    let service_id = env_value(ksqldb, "KSQL_KSQL_SERVICE_ID").unwrap();
+    let user = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaUser",
+        "heartbeat-ksqldb",
+    );
+    let acls = user.input("spec/authorization/acls").unwrap();
+    let transactional: Vec<String> = acls
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["resource"]["type"] == "transactionalId")
+        .map(|a| {
+            assert_eq!(a["resource"]["patternType"], "prefix");
+            assert_eq!(a["operations"], serde_json::json!(["Write", "Describe"]));
+            a["resource"]["name"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    // ksqlDB's command producer: transactional.id = the service id. A query's Kafka Streams
+    // producers: <application id>-<process>-<thread>, application id
+    // _confluent-ksql-<service id>query_<id>.
+    let command_producer = service_id.clone();
+    let query_producer = format!("_confluent-ksql-{service_id}query_CTAS_X_1-0b5e-1");
+    for id in [command_producer, query_producer] {
+        assert!(
+            transactional.iter().any(|prefix| id.starts_with(prefix)),
+            "{id} is not covered by {transactional:?}"
+        );
+    }
+    let connect = named(
+        &registrations,
+        "kubernetes:kafka.strimzi.io/v1:KafkaConnect",
+        "heartbeat-connect",
+    );
+    assert_eq!(
+        connect
+            .input_str("spec/config/consumer.isolation.level")
+            .as_deref(),
+        Some("read_committed")
     );
 }
 

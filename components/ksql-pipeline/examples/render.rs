@@ -4,6 +4,7 @@
 //! cargo run -p ksql-pipeline --example render -- statements   # the applier's JSON file
 //! cargo run -p ksql-pipeline --example render -- postgres     # PostgreSQL 15 DDL
 //! cargo run -p ksql-pipeline --example render -- ysql 12      # YSQL DDL, 12 tablets per table
+//! cargo run -p ksql-pipeline --example render -- load-licenses terms.csv  # the psql loader
 //! ```
 //! Default topics and settings.
 
@@ -30,7 +31,13 @@ fn main() -> Result<()> {
                 .context("the tablet count must be a whole number")?;
             ysql_migration_script(tablets)?
         }
-        _ => bail!("usage: render statements | postgres | ysql TABLETS"),
+        Some("load-licenses") => {
+            let csv = args
+                .get(1)
+                .context("load-licenses needs the CSV file, such as `load-licenses terms.csv`")?;
+            ksql_pipeline::licenses::license_load_script(csv)
+        }
+        _ => bail!("usage: render statements | postgres | ysql TABLETS | load-licenses CSV"),
     };
     println!("{text}");
     Ok(())

@@ -105,11 +105,10 @@ pub fn pipeline_topics(topics: &kafka_stack::Topics) -> PipelineTopics {
     let spec = |t: &kafka_stack::TopicSpec| TopicSpec::new(t.name.clone(), t.partitions);
     PipelineTopics {
         heartbeats: spec(&topics.heartbeats),
-        video_licenses: spec(&topics.video_licenses),
         unique_heartbeats: spec(&topics.unique_heartbeats),
         watched_segments: spec(&topics.watched_segments),
-        segments_by_video: spec(&topics.segments_by_video),
-        royalties_daily: spec(&topics.royalties_daily),
+        continue_watching: spec(&topics.continue_watching),
+        video_watch_daily: spec(&topics.video_watch_daily),
         ad_impressions_hourly: spec(&topics.ad_impressions_hourly),
         dead_letter: spec(&topics.dead_letter),
     }

@@ -181,7 +181,8 @@ mod tests {
             names,
             [
                 "watched-segments-jdbc-sink",
-                "royalties-daily-jdbc-sink",
+                "continue-watching-jdbc-sink",
+                "video-watch-daily-jdbc-sink",
                 "ad-impressions-hourly-jdbc-sink"
             ]
         );

@@ -7,7 +7,8 @@
 
 use anyhow::{Result, bail};
 
-use crate::sink_tables::{SINK_TABLES, SinkTable};
+use crate::licenses::{LICENSE_GUARDS, ROYALTIES_VIEW, video_licenses_table};
+use crate::sink_tables::{CONTINUE_WATCHING, SINK_TABLES, SinkTable};
 
 /// Which SQL the DDL is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,16 +75,72 @@ pub fn create_table(table: &SinkTable, dialect: SqlDialect) -> String {
     )
 }
 
+/// The sink tables created by migration `version`.
+fn tables_of(version: u32, dialect: SqlDialect) -> impl Iterator<Item = String> {
+    SINK_TABLES
+        .iter()
+        .filter(move |t| t.migration == version)
+        .map(move |t| create_table(t, dialect))
+}
+
+/// "Continue watching" reads one viewer's rows, most recent first: an index on the viewer and
+/// the event time, descending (hash-sharded on the viewer in YSQL, like the table).
+pub fn continue_watching_index(dialect: SqlDialect) -> String {
+    let viewer = match dialect {
+        SqlDialect::Postgres => "viewer_id",
+        SqlDialect::Ysql { .. } => "viewer_id HASH",
+    };
+    format!(
+        "CREATE INDEX IF NOT EXISTS continue_watching_recent ON {} ({viewer}, event_time_ms DESC);",
+        CONTINUE_WATCHING.name
+    )
+}
+
+/// The trigger that keeps the row with the latest event time: the sink upserts whatever
+/// ksqlDB sends last (`INSERT ... ON CONFLICT DO UPDATE`), and an older heartbeat arriving
+/// late (an offline batch, a replay) must not move a viewer back.
+pub const CONTINUE_WATCHING_LATEST_WINS: [&str; 3] = [
+    "CREATE OR REPLACE FUNCTION continue_watching_latest_wins() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.event_time_ms < OLD.event_time_ms THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END $$;",
+    "DROP TRIGGER IF EXISTS continue_watching_latest_wins ON continue_watching;",
+    "CREATE TRIGGER continue_watching_latest_wins BEFORE UPDATE ON continue_watching
+    FOR EACH ROW EXECUTE FUNCTION continue_watching_latest_wins();",
+];
+
+/// The "continue watching" list of one viewer (`$1`), most recent first: the product's query,
+/// served by [`continue_watching_index`].
+pub const CONTINUE_WATCHING_QUERY: &str = "SELECT video_id, position_secs, event_time_ms, device
+  FROM continue_watching
+ WHERE viewer_id = $1
+ ORDER BY event_time_ms DESC
+ LIMIT 20";
+
 /// Every migration, oldest first.
 pub fn migrations(dialect: SqlDialect) -> Vec<Migration> {
-    vec![Migration {
-        version: 1,
-        description: "watched_segments, royalties_daily and ad_impressions_hourly",
-        statements: SINK_TABLES
-            .iter()
-            .map(|t| create_table(t, dialect))
-            .collect(),
-    }]
+    let mut second: Vec<String> = tables_of(2, dialect).collect();
+    second.push(continue_watching_index(dialect));
+    second.extend(CONTINUE_WATCHING_LATEST_WINS.map(str::to_owned));
+    second.push(video_licenses_table(dialect));
+    second.extend(LICENSE_GUARDS.map(str::to_owned));
+    second.extend(ROYALTIES_VIEW.map(str::to_owned));
+    vec![
+        Migration {
+            version: 1,
+            description: "watched_segments and ad_impressions_hourly",
+            statements: tables_of(1, dialect).collect(),
+        },
+        Migration {
+            version: 2,
+            description: "continue_watching, video_watch_daily, video_licenses and the royalties_daily view",
+            statements: second,
+        },
+    ]
 }
 
 fn migration_script(dialect: SqlDialect) -> String {
@@ -172,24 +229,35 @@ mod tests {
 
     #[test]
     fn every_statement_is_idempotent_and_the_version_is_recorded() {
-        let script = ysql_migration_script(3).unwrap();
-        for statement in script.split(";\n").filter(|s| !s.trim().is_empty()) {
-            let sql = statement
-                .lines()
-                .filter(|l| !l.starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let sql = sql.trim();
-            assert!(
-                sql.starts_with("CREATE TABLE IF NOT EXISTS")
-                    || sql.ends_with("ON CONFLICT (version) DO NOTHING"),
-                "not idempotent: {sql}"
-            );
+        let idempotent = [
+            "CREATE TABLE IF NOT EXISTS ",
+            "CREATE INDEX IF NOT EXISTS ",
+            "CREATE OR REPLACE FUNCTION ",
+            "CREATE OR REPLACE VIEW ",
+            "DROP TRIGGER IF EXISTS ",
+            "DO $$ BEGIN\n    IF ",
+            "GRANT ",
+        ];
+        for dialect in [SqlDialect::Postgres, SqlDialect::Ysql { tablets: 3 }] {
+            let migrations = migrations(dialect);
+            let mut previous = "";
+            for migration in &migrations {
+                for sql in &migration.statements {
+                    // A trigger is created right after the same trigger is dropped if it exists.
+                    let recreated = sql.strip_prefix("CREATE TRIGGER ").is_some_and(|rest| {
+                        let name = rest.split_whitespace().next().unwrap();
+                        previous.starts_with(&format!("DROP TRIGGER IF EXISTS {name} ON "))
+                    });
+                    assert!(
+                        recreated || idempotent.iter().any(|p| sql.starts_with(p)),
+                        "not idempotent: {sql}"
+                    );
+                    previous = sql;
+                }
+            }
         }
-        assert!(
-            script.contains(
-                "VALUES (1, 'watched_segments, royalties_daily and ad_impressions_hourly')"
-            )
-        );
+        let script = ysql_migration_script(3).unwrap();
+        assert!(script.contains("VALUES (1, 'watched_segments and ad_impressions_hourly')"));
+        assert!(script.contains("VALUES (2, 'continue_watching, video_watch_daily,"));
     }
 }

@@ -3,14 +3,18 @@
 //!
 //! Plain Rust with typed inputs, so the Pulumi component (and any test) can call it:
 //! - inputs: [`PipelineTopics`] (topic names and partitions, from KafkaStack) and
-//!   [`PipelineSettings`] (session gap, grace period, de-duplication window, value format);
+//!   [`PipelineSettings`] (session gap, grace period, de-duplication window, window
+//!   retention, value format);
 //! - [`pipeline_statements`]: the ksqlDB statements in dependency order, carried to the
 //!   in-cluster applier as a [`StatementFile`];
 //! - [`SINK_TABLES`], [`postgres_migration_script`] and [`ysql_migration_script`]: the sink
-//!   tables and their idempotent DDL for YugabyteStack's migration job;
+//!   tables and their idempotent DDL for YugabyteStack's migration job, with the license
+//!   terms and the `royalties_daily` view ([`licenses`]);
 //! - [`jdbc_sink_connectors`]: one Debezium JDBC sink connector per sink table, as data for
 //!   Strimzi `KafkaConnector` resources;
-//! - [`model`]: a reference model of what the statements compute;
+//! - [`model`]: a reference model of what the business expects the statements to compute,
+//!   and [`engine_model`]: what ksqlDB's engine does with them (stream time, lateness,
+//!   retention, `EMIT FINAL`'s emit check), for tests that compare the two;
 //! - [`KsqlPipeline`] (`heartbeat:pipeline:KsqlPipeline`, in [`component`]): the Pulumi
 //!   component that puts it on the cluster: a ConfigMap and a Job applying the statements
 //!   with `ksql-applier` ([`applier_job`]), and one Strimzi `KafkaConnector` per sink table.
@@ -27,6 +31,8 @@ pub mod applier_job;
 pub mod component;
 pub mod connectors;
 pub mod ddl;
+pub mod engine_model;
+pub mod licenses;
 pub mod model;
 pub mod settings;
 pub mod sink_tables;

@@ -1,13 +1,16 @@
-//! A reference model of what the ksqlDB statements compute, in plain Rust: from a trace of
-//! heartbeat records (in arrival order) and the license table, the rows of the three outputs.
+//! A reference model of what the pipeline computes, in plain Rust: from a trace of heartbeat
+//! records (in arrival order) and the license terms, the rows the database ends up with.
 //!
 //! It follows the statements step by step: the first copy of each event id counts; segments
 //! are session windows per viewer and video (a heartbeat within `session_gap_secs` of a
-//! segment, inclusive, joins it); royalties join segments to licenses by video (segments of
-//! unlicensed videos are dropped, as by the inner join) and sum per holder, video and UTC day
-//! of the segment start; impressions are tumbling hours per ad and campaign. Window results are
+//! segment, inclusive, joins it); "continue watching" is the heartbeat with the latest event
+//! time per viewer and video (every copy counts there; the database's trigger keeps the
+//! latest); watched seconds are summed per video and UTC day of the event time; royalties are
+//! those seconds at the rate of the license term in force that day (the database view), in
+//! exact millionths; impressions are tumbling hours per ad and campaign. Window results are
 //! final, as with `EMIT FINAL`, so arrival order does not matter. The model assumes every
-//! heartbeat arrives within the grace period; ksqlDB drops later ones.
+//! heartbeat arrives within the grace period of the de-duplication and the windows; ksqlDB
+//! drops later ones (see `docs/pipeline.md`).
 //!
 //! The output rows serialize exactly as the statements' values: upper-case field names (ksqlDB
 //! upper-cases unquoted identifiers), integers and doubles as the column types say.
@@ -19,14 +22,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::settings::PipelineSettings;
 
-/// The value of a `video-licenses` record (the key is the video id).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VideoLicense {
-    /// Who holds the rights to the video.
+/// One license term: a row of the database's `video_licenses`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseTerm {
+    /// The video.
+    pub video_id: String,
+    /// Who holds the rights to it during the term.
     pub license_holder_id: String,
-    /// Royalty owed per watched hour.
-    pub rate_per_hour: f64,
+    /// Royalty owed per watched hour, in ten-thousandths (`NUMERIC(12, 4)`): 36.0000 is
+    /// 360,000.
+    pub rate_per_hour_e4: i64,
+    /// First UTC day of the term, `yyyy-MM-dd`.
+    pub effective_from: String,
+    /// First UTC day after the term, or `None` while it runs.
+    pub effective_to: Option<String>,
+}
+
+impl LicenseTerm {
+    /// Whether the term covers `day` (`yyyy-MM-dd`; such strings order like the days).
+    pub fn covers(&self, day: &str) -> bool {
+        self.effective_from.as_str() <= day
+            && self.effective_to.as_deref().is_none_or(|to| day < to)
+    }
 }
 
 /// A row of `watched_segments`.
@@ -51,20 +68,59 @@ pub struct WatchedSegment {
     pub watched_secs: i64,
 }
 
-/// A row of `royalties_daily`.
+/// A row of `continue_watching`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ContinueWatching {
+    /// The viewer.
+    pub viewer_id: String,
+    /// The video.
+    pub video_id: String,
+    /// The playhead of the latest heartbeat, seconds.
+    pub position_secs: f64,
+    /// Its event time, epoch ms.
+    pub event_time_ms: i64,
+    /// The device that sent it (`web`, `tv`, ...).
+    pub device: String,
+}
+
+/// A row of `video_watch_daily`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VideoWatchDay {
+    /// The video.
+    pub video_id: String,
+    /// UTC day of the heartbeats' event time, `yyyy-MM-dd`.
+    pub watch_day: String,
+    /// Distinct heartbeats that day.
+    pub heartbeat_count: i64,
+    /// Watched seconds that day: one heartbeat interval per heartbeat.
+    pub watched_secs: i64,
+}
+
+/// A row of the database's `royalties_daily` view.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Royalty {
     /// The license holder.
     pub license_holder_id: String,
     /// The video.
     pub video_id: String,
-    /// UTC day of the segments' start, `yyyy-MM-dd`.
+    /// The UTC day.
     pub watch_day: String,
     /// Watched seconds that day.
     pub watched_secs: i64,
-    /// Sum of watched seconds times the hourly rate / 3600.
-    pub royalty_amount: f64,
+    /// Watched seconds times the day's hourly rate / 3600, in millionths, rounded half away
+    /// from zero (PostgreSQL's `ROUND(numeric, 6)`).
+    pub royalty_amount_e6: i64,
+}
+
+impl Royalty {
+    /// The amount as the database prints a `NUMERIC` with 6 decimals: `0.300000`.
+    pub fn amount_text(&self) -> String {
+        let sign = if self.royalty_amount_e6 < 0 { "-" } else { "" };
+        let a = self.royalty_amount_e6.unsigned_abs();
+        format!("{sign}{}.{:06}", a / 1_000_000, a % 1_000_000)
+    }
 }
 
 /// A row of `ad_impressions_hourly`.
@@ -90,6 +146,10 @@ pub struct AdImpressions {
 pub struct PipelineOutput {
     /// Watched segments, by viewer, video and start.
     pub segments: Vec<WatchedSegment>,
+    /// Latest positions, by viewer and video.
+    pub continue_watching: Vec<ContinueWatching>,
+    /// Watched seconds, by video and day.
+    pub watch_days: Vec<VideoWatchDay>,
     /// Royalties, by holder, video and day.
     pub royalties: Vec<Royalty>,
     /// Ad impressions, by ad, campaign and hour.
@@ -102,27 +162,58 @@ const HOUR_MS: i64 = 3_600_000;
 /// Runs the whole pipeline over `trace` (records in arrival order).
 pub fn run_pipeline(
     trace: &[HeartbeatRecord],
-    licenses: &BTreeMap<String, VideoLicense>,
+    licenses: &[LicenseTerm],
     settings: &PipelineSettings,
 ) -> PipelineOutput {
     let unique = unique_heartbeats(trace);
     let segments = watched_segments(&unique, settings.session_gap_secs);
-    let royalties = royalties_daily(&segments, licenses);
-    let impressions = ad_impressions_hourly(&unique);
+    let watch_days = video_watch_daily(&unique);
+    let royalties = royalties_daily(&watch_days, licenses);
     PipelineOutput {
         segments,
+        continue_watching: continue_watching(trace),
+        watch_days,
         royalties,
-        impressions,
+        impressions: ad_impressions_hourly(&unique),
     }
 }
 
-/// The first copy of each event id, in arrival order (`heartbeat_first_copies`).
+/// The first copy of each event id, in arrival order (`COPIES = 1` of `heartbeat_copies`).
 pub fn unique_heartbeats(trace: &[HeartbeatRecord]) -> Vec<&Heartbeat> {
     let mut seen = HashSet::new();
     trace
         .iter()
         .map(|r| &r.heartbeat)
         .filter(|h| seen.insert(h.event_id.as_str()))
+        .collect()
+}
+
+/// The latest heartbeat by event time per viewer and video: what `continue_watching` holds in
+/// the database after every upsert (a later-arriving older heartbeat is refused by the
+/// trigger; of two with the same event time, the later arrival wins).
+pub fn continue_watching(trace: &[HeartbeatRecord]) -> Vec<ContinueWatching> {
+    let mut latest: BTreeMap<(&str, &str), &Heartbeat> = BTreeMap::new();
+    for h in trace.iter().map(|r| &r.heartbeat) {
+        let key = (h.viewer_id.as_str(), h.video_id.as_str());
+        match latest.get(&key) {
+            Some(current) if h.event_time_ms < current.event_time_ms => {}
+            _ => {
+                latest.insert(key, h);
+            }
+        }
+    }
+    latest
+        .into_iter()
+        .map(|((viewer, video), h)| ContinueWatching {
+            viewer_id: viewer.into(),
+            video_id: video.into(),
+            position_secs: h.position_secs,
+            event_time_ms: h.event_time_ms,
+            device: serde_json::to_value(h.device)
+                .ok()
+                .and_then(|d| d.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        })
         .collect()
 }
 
@@ -169,36 +260,53 @@ pub fn watched_segments(unique: &[&Heartbeat], gap_secs: u32) -> Vec<WatchedSegm
     segments
 }
 
-/// Watched seconds and amounts per license holder, video and UTC day (`royalties_daily`).
-pub fn royalties_daily(
-    segments: &[WatchedSegment],
-    licenses: &BTreeMap<String, VideoLicense>,
-) -> Vec<Royalty> {
-    let mut rows: BTreeMap<(String, String, String), (i64, f64)> = BTreeMap::new();
-    for s in segments {
-        let Some(license) = licenses.get(&s.video_id) else {
-            continue;
-        };
-        let key = (
-            license.license_holder_id.clone(),
-            s.video_id.clone(),
-            utc_day(s.start_time_ms),
-        );
-        let row = rows.entry(key).or_default();
-        row.0 += s.watched_secs;
-        row.1 += s.watched_secs as f64 * license.rate_per_hour / 3600.0;
+/// Watched seconds per video and UTC day of the event time (`video_watch_daily`).
+pub fn video_watch_daily(unique: &[&Heartbeat]) -> Vec<VideoWatchDay> {
+    let mut days: BTreeMap<(&str, String), i64> = BTreeMap::new();
+    for h in unique {
+        *days
+            .entry((h.video_id.as_str(), utc_day(h.event_time_ms)))
+            .or_default() += 1;
     }
-    rows.into_iter()
-        .map(
-            |((license_holder_id, video_id, watch_day), (watched_secs, royalty_amount))| Royalty {
-                license_holder_id,
-                video_id,
-                watch_day,
-                watched_secs,
-                royalty_amount,
-            },
-        )
+    days.into_iter()
+        .map(|((video, watch_day), beats)| VideoWatchDay {
+            video_id: video.into(),
+            watch_day,
+            heartbeat_count: beats,
+            watched_secs: beats * INTERVAL,
+        })
         .collect()
+}
+
+/// Royalties per license holder, video and day: each day's watched seconds at the rate of the
+/// term covering that day (the `royalties_daily` view). Days without a term have no row.
+pub fn royalties_daily(days: &[VideoWatchDay], licenses: &[LicenseTerm]) -> Vec<Royalty> {
+    let mut rows: Vec<Royalty> = days
+        .iter()
+        .filter_map(|d| {
+            let term = licenses
+                .iter()
+                .find(|t| t.video_id == d.video_id && t.covers(&d.watch_day))?;
+            // seconds × rate(1e-4/h) / 3600 in 1e-6 units = seconds × rate_e4 / 36.
+            let numerator = i128::from(d.watched_secs) * i128::from(term.rate_per_hour_e4);
+            let amount = (numerator + 18 * numerator.signum()) / 36;
+            Some(Royalty {
+                license_holder_id: term.license_holder_id.clone(),
+                video_id: d.video_id.clone(),
+                watch_day: d.watch_day.clone(),
+                watched_secs: d.watched_secs,
+                royalty_amount_e6: amount as i64,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.license_holder_id, &a.video_id, &a.watch_day).cmp(&(
+            &b.license_holder_id,
+            &b.video_id,
+            &b.watch_day,
+        ))
+    });
+    rows
 }
 
 /// Impressions and seconds shown per ad, campaign and hour (`ad_impressions_hourly`).
@@ -278,7 +386,7 @@ mod tests {
 
     fn segments(trace: &[HeartbeatRecord]) -> Vec<WatchedSegment> {
         let s = PipelineSettings::default();
-        run_pipeline(trace, &BTreeMap::new(), &s).segments
+        run_pipeline(trace, &[], &s).segments
     }
 
     fn segment(start: i64, end: i64, positions: (f64, f64), count: i64) -> WatchedSegment {
@@ -366,24 +474,24 @@ mod tests {
         );
     }
 
+    fn term(video: &str, rate_e4: i64, from: &str, to: Option<&str>) -> LicenseTerm {
+        LicenseTerm {
+            video_id: video.into(),
+            license_holder_id: "studio-1".into(),
+            rate_per_hour_e4: rate_e4,
+            effective_from: from.into(),
+            effective_to: to.map(str::to_owned),
+        }
+    }
+
     #[test]
-    fn royalties_sum_per_holder_video_and_utc_day_and_skip_unlicensed_videos() {
-        let licenses = BTreeMap::from([
-            (
-                "A".to_string(),
-                VideoLicense {
-                    license_holder_id: "studio-1".into(),
-                    rate_per_hour: 36.0,
-                },
-            ),
-            (
-                "C".to_string(),
-                VideoLicense {
-                    license_holder_id: "studio-1".into(),
-                    rate_per_hour: 7.2,
-                },
-            ),
-        ]);
+    fn royalties_take_the_term_in_force_each_day_and_skip_unlicensed_videos() {
+        // A: 36.00/h until 2 June, 72.00/h from then; C: 7.20/h; B has no terms.
+        let licenses = [
+            term("A", 360_000, "2026-01-01", Some("2026-06-02")),
+            term("A", 720_000, "2026-06-02", None),
+            term("C", 72_000, "2026-01-01", None),
+        ];
         let trace = [
             // Day 1: v1 watches A for 4 heartbeats, v2 for 2; v1 watches C for 1.
             hb("1", "v1", "A", 0, 0.0),
@@ -393,50 +501,91 @@ mod tests {
             hb("5", "v2", "A", 100, 0.0),
             hb("6", "v2", "A", 105, 5.0),
             hb("7", "v1", "C", 200, 0.0),
-            // B has no license: dropped by the join.
             hb("8", "v1", "B", 300, 0.0),
-            // Day 2 (starts 86,400 s after T0): v1 watches A again.
+            // Day 2 (starts 86,400 s after T0): v1 watches A again, sent twice.
             hb("9", "v1", "A", 86_400, 20.0),
             hb("9", "v1", "A", 86_400, 20.0),
         ];
         let out = run_pipeline(&trace, &licenses, &PipelineSettings::default());
-        let row = |video: &str, day: &str, secs: i64, amount: f64| Royalty {
-            license_holder_id: "studio-1".into(),
-            video_id: video.into(),
-            watch_day: day.into(),
-            watched_secs: secs,
-            royalty_amount: amount,
-        };
-        // 30 s at 36/h = 0.30; 5 s at 7.2/h = 0.01; 5 s at 36/h = 0.05.
+        let amounts: Vec<_> = out
+            .royalties
+            .iter()
+            .map(|r| {
+                (
+                    r.video_id.as_str(),
+                    r.watch_day.as_str(),
+                    r.watched_secs,
+                    r.amount_text(),
+                )
+            })
+            .collect();
+        // 30 s at 36/h = 0.30; 5 s at 72/h = 0.10; 5 s at 7.2/h = 0.01.
         assert_eq!(
-            out.royalties,
+            amounts,
             [
-                row("A", "2026-06-01", 30, 0.2 + 0.1),
-                row("A", "2026-06-02", 5, 0.05),
-                row("C", "2026-06-01", 5, 0.01),
+                ("A", "2026-06-01", 30, "0.300000".to_string()),
+                ("A", "2026-06-02", 5, "0.100000".to_string()),
+                ("C", "2026-06-01", 5, "0.010000".to_string()),
             ]
         );
+        assert_eq!(out.watch_days.len(), 4, "B's watched time is kept, unpaid");
     }
 
     #[test]
-    fn a_segment_counts_on_the_day_it_starts() {
-        // Starts 23:59:55 on 1 June, ends 00:00:05 on 2 June.
-        let licenses = BTreeMap::from([(
-            "A".to_string(),
-            VideoLicense {
-                license_holder_id: "h".into(),
-                rate_per_hour: 0.0,
-            },
-        )]);
+    fn seconds_count_on_the_day_they_were_watched() {
+        // 23:59:55 on 1 June, then 00:00:00 and 00:00:05 on 2 June: one segment, two days.
         let trace = [
             hb("a", "v1", "A", 86_395, 0.0),
             hb("b", "v1", "A", 86_400, 5.0),
             hb("c", "v1", "A", 86_405, 10.0),
         ];
-        let out = run_pipeline(&trace, &licenses, &PipelineSettings::default());
-        assert_eq!(out.royalties.len(), 1);
-        assert_eq!(out.royalties[0].watch_day, "2026-06-01");
-        assert_eq!(out.royalties[0].watched_secs, 15);
+        let out = run_pipeline(&trace, &[], &PipelineSettings::default());
+        assert_eq!(out.segments.len(), 1);
+        let days: Vec<_> = out
+            .watch_days
+            .iter()
+            .map(|d| (d.watch_day.as_str(), d.watched_secs))
+            .collect();
+        assert_eq!(days, [("2026-06-01", 5), ("2026-06-02", 10)]);
+    }
+
+    #[test]
+    fn amounts_round_half_away_from_zero_to_millionths() {
+        // 5 s at 0.0001/h = 0.000000138..., rounds to 0; 1 s at 0.0018/h = 0.0000005 -> 0.000001.
+        let day = |secs| VideoWatchDay {
+            video_id: "A".into(),
+            watch_day: "2026-06-01".into(),
+            heartbeat_count: 1,
+            watched_secs: secs,
+        };
+        let licenses = [term("A", 1, "2026-06-01", None)];
+        assert_eq!(
+            royalties_daily(&[day(5)], &licenses)[0].royalty_amount_e6,
+            0
+        );
+        let licenses = [term("A", 18, "2026-06-01", None)];
+        assert_eq!(
+            royalties_daily(&[day(1)], &licenses)[0].royalty_amount_e6,
+            1
+        );
+    }
+
+    #[test]
+    fn continue_watching_is_the_latest_event_whatever_the_arrival_order() {
+        let mut tv = hb("1", "v1", "A", 100, 605.0);
+        tv.heartbeat.device = Device::Tv;
+        let trace = [
+            tv,
+            // The phone sought back to 300 afterwards...
+            hb("2", "v1", "A", 130, 300.0),
+            // ...and an older offline heartbeat arrives last.
+            hb("3", "v1", "A", 50, 550.0),
+        ];
+        let rows = continue_watching(&trace);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].position_secs, 300.0);
+        assert_eq!(rows[0].device, "web");
+        assert_eq!(rows[0].event_time_ms, T0 + 130_000);
     }
 
     #[test]
@@ -456,7 +605,7 @@ mod tests {
             // Next hour.
             with_ad(hb("7", "v2", "A", 3_600, 0.0), "s9", "X"),
         ];
-        let out = run_pipeline(&trace, &BTreeMap::new(), &PipelineSettings::default());
+        let out = run_pipeline(&trace, &[], &PipelineSettings::default());
         let row = |hour: i64, impressions: i64, seconds: i64| AdImpressions {
             ad_id: "X".into(),
             campaign_id: "camp-1".into(),

@@ -66,6 +66,14 @@ pub struct PipelineSettings {
     /// Copies carry the same event time, so they always fall into the same window; the size
     /// only bounds state. Default 60 s.
     pub dedup_window_secs: u32,
+    /// How long the `EMIT FINAL` windows (watched segments, hourly ad impressions) keep closed
+    /// windows in their state store (ksqlDB `RETENTION`). Kafka Streams drops a store segment
+    /// (half the retention long) once stream time passes it by the retention, and a record
+    /// that moves stream time forward drops them *before* the wall-clock emit check publishes
+    /// the windows it closed; so a closed window survives a stream-time jump of up to
+    /// `retention / 2 - (window + grace)`. Default 2 days (172,800 s); at least
+    /// [`PipelineSettings::min_final_window_retention_secs`] for the hour window.
+    pub window_retention_secs: u32,
     /// Value format of every topic ksqlDB writes.
     pub value_format: ValueFormat,
     /// The `ksql-applier` image the statements Job runs, with a pinned tag (not `:latest`).
@@ -85,6 +93,7 @@ impl Default for PipelineSettings {
             session_gap_secs: 4 * HEARTBEAT_INTERVAL_SECS,
             grace_period_secs: 600,
             dedup_window_secs: 60,
+            window_retention_secs: 2 * 86_400,
             value_format: ValueFormat::Avro,
             applier_image: DEFAULT_APPLIER_IMAGE.into(),
             sink_tasks_max: 2,
@@ -95,7 +104,36 @@ impl Default for PipelineSettings {
 /// The longest accepted grace period: one day (state grows with it).
 pub const MAX_GRACE_PERIOD_SECS: u32 = 86_400;
 
+/// The largest forward jump of stream time (on one partition, between two emit checks) that
+/// the `EMIT FINAL` windows are designed to survive: 12 hours. Jumps come from a partition
+/// that was idle (at night, in a small deployment), a device clock ahead (the contract allows
+/// 5 minutes), or catching up a backlog.
+pub const DESIGNED_STREAM_TIME_JUMP_SECS: u32 = 12 * 3_600;
+
+/// The size of the ad impressions' tumbling window, the longest `EMIT FINAL` window.
+pub const IMPRESSION_WINDOW_SECS: u32 = 3_600;
+
+/// The longest accepted window retention: 30 days.
+pub const MAX_WINDOW_RETENTION_SECS: u32 = 30 * 86_400;
+
 impl PipelineSettings {
+    /// The smallest retention that keeps a closed `EMIT FINAL` window of `window_secs`
+    /// (tumbling size or session gap) through a stream-time jump of
+    /// [`DESIGNED_STREAM_TIME_JUMP_SECS`]: `2 × (window + grace + jump)`, because Kafka Streams
+    /// drops whole store segments of half the retention.
+    pub fn min_final_window_retention_secs(&self, window_secs: u32) -> u64 {
+        2 * (u64::from(window_secs)
+            + u64::from(self.grace_period_secs)
+            + u64::from(DESIGNED_STREAM_TIME_JUMP_SECS))
+    }
+
+    /// The largest stream-time jump a closed `EMIT FINAL` window of `window_secs` survives
+    /// with the configured retention.
+    pub fn survivable_stream_time_jump_secs(&self, window_secs: u32) -> u64 {
+        (u64::from(self.window_retention_secs) / 2)
+            .saturating_sub(u64::from(window_secs) + u64::from(self.grace_period_secs))
+    }
+
     /// Checks every setting; the error names the setting and the accepted range.
     pub fn validate(&self) -> Result<()> {
         let interval = HEARTBEAT_INTERVAL_SECS;
@@ -116,6 +154,19 @@ impl PipelineSettings {
             bail!(
                 "dedupWindowSecs = {}: must be from 1 to 3600",
                 self.dedup_window_secs
+            );
+        }
+        let longest = IMPRESSION_WINDOW_SECS.max(self.session_gap_secs);
+        let min_retention = self.min_final_window_retention_secs(longest);
+        if u64::from(self.window_retention_secs) < min_retention
+            || self.window_retention_secs > MAX_WINDOW_RETENTION_SECS
+        {
+            bail!(
+                "windowRetentionSecs = {}: must be at least {min_retention} (2 × (the {longest} s \
+                 window + gracePeriodSecs {} + the designed stream-time jump of \
+                 {DESIGNED_STREAM_TIME_JUMP_SECS} s)) and at most {MAX_WINDOW_RETENTION_SECS}",
+                self.window_retention_secs,
+                self.grace_period_secs
             );
         }
         let tag = self.applier_image.rsplit_once(':').map(|(_, tag)| tag);
@@ -145,12 +196,18 @@ mod tests {
         s.validate().unwrap();
         assert_eq!(s.session_gap_secs, 20);
         assert_eq!(s.value_format.ksql_name(), "AVRO");
+        // 2 × (3600 + 600 + 43200): the hour window through a 12-hour jump.
+        assert_eq!(s.min_final_window_retention_secs(3_600), 94_800);
+        assert_eq!(s.survivable_stream_time_jump_secs(3_600), 86_400 - 4_200);
+        assert_eq!(s.survivable_stream_time_jump_secs(20), 86_400 - 620);
     }
 
     #[test]
     fn each_bad_setting_is_named() {
         type Break = fn(&mut PipelineSettings);
-        let cases: [(&str, Break); 8] = [
+        let cases: [(&str, Break); 10] = [
+            ("windowRetentionSecs", |s| s.window_retention_secs = 94_799),
+            ("windowRetentionSecs", |s| s.grace_period_secs = 86_400),
             ("sessionGapSecs", |s| s.session_gap_secs = 5),
             ("sessionGapSecs", |s| s.session_gap_secs = 3_601),
             ("gracePeriodSecs", |s| s.grace_period_secs = 86_401),

@@ -1,5 +1,6 @@
-//! The three output tables as the database sees them: columns, types and keys. The DDL and
-//! the JDBC sink connectors are built from these; tests hold them to the ksqlDB statements.
+//! The output tables as the database sees them: columns, types, keys and the migration that
+//! creates them. The DDL and the JDBC sink connectors are built from these; tests hold them to
+//! the ksqlDB statements.
 
 use crate::topics::{PipelineTopics, TopicSpec};
 
@@ -40,8 +41,10 @@ pub struct SinkColumn {
 pub enum SinkSource {
     /// `topics.watched_segments`.
     WatchedSegments,
-    /// `topics.royalties_daily`.
-    RoyaltiesDaily,
+    /// `topics.continue_watching`.
+    ContinueWatching,
+    /// `topics.video_watch_daily`.
+    VideoWatchDaily,
     /// `topics.ad_impressions_hourly`.
     AdImpressionsHourly,
 }
@@ -59,6 +62,8 @@ pub struct SinkTable {
     pub primary_key: &'static [&'static str],
     /// The leading primary key columns that YSQL hash-shards on.
     pub hash_key: &'static [&'static str],
+    /// The schema migration that creates the table.
+    pub migration: u32,
 }
 
 impl SinkTable {
@@ -66,7 +71,8 @@ impl SinkTable {
     pub fn topic<'a>(&self, topics: &'a PipelineTopics) -> &'a TopicSpec {
         match self.source {
             SinkSource::WatchedSegments => &topics.watched_segments,
-            SinkSource::RoyaltiesDaily => &topics.royalties_daily,
+            SinkSource::ContinueWatching => &topics.continue_watching,
+            SinkSource::VideoWatchDaily => &topics.video_watch_daily,
             SinkSource::AdImpressionsHourly => &topics.ad_impressions_hourly,
         }
     }
@@ -103,22 +109,43 @@ pub const WATCHED_SEGMENTS: SinkTable = SinkTable {
     ],
     primary_key: &["viewer_id", "video_id", "start_time_ms"],
     hash_key: &["viewer_id"],
+    migration: 1,
 };
 
-/// Royalties: watched seconds and amount per license holder, video and UTC day. Hash-sharded
-/// on the video.
-pub const ROYALTIES_DAILY: SinkTable = SinkTable {
-    name: "royalties_daily",
-    source: SinkSource::RoyaltiesDaily,
+/// The latest position of each viewer on each video, whichever device played it: what
+/// "continue watching" reads. Hash-sharded on the viewer; the database keeps the row with the
+/// latest event time (a trigger, see [`crate::ddl`]), so a late or replayed record cannot move
+/// it back.
+pub const CONTINUE_WATCHING: SinkTable = SinkTable {
+    name: "continue_watching",
+    source: SinkSource::ContinueWatching,
     columns: &[
-        col("license_holder_id", Text),
+        col("viewer_id", Text),
+        col("video_id", Text),
+        col("position_secs", Double),
+        col("event_time_ms", BigInt),
+        col("device", Text),
+    ],
+    primary_key: &["viewer_id", "video_id"],
+    hash_key: &["viewer_id"],
+    migration: 2,
+};
+
+/// Watched seconds per video and UTC day of the heartbeats' event time, every accepted,
+/// de-duplicated heartbeat counted once; royalties are computed from it with the license
+/// terms in force that day (the `royalties_daily` view). Hash-sharded on the video.
+pub const VIDEO_WATCH_DAILY: SinkTable = SinkTable {
+    name: "video_watch_daily",
+    source: SinkSource::VideoWatchDaily,
+    columns: &[
         col("video_id", Text),
         col("watch_day", Text),
+        col("heartbeat_count", BigInt),
         col("watched_secs", BigInt),
-        col("royalty_amount", Double),
     ],
-    primary_key: &["video_id", "license_holder_id", "watch_day"],
+    primary_key: &["video_id", "watch_day"],
     hash_key: &["video_id"],
+    migration: 2,
 };
 
 /// Ad impressions: distinct playback sessions and seconds shown per ad, campaign and hour.
@@ -136,10 +163,16 @@ pub const AD_IMPRESSIONS_HOURLY: SinkTable = SinkTable {
     ],
     primary_key: &["ad_id", "campaign_id", "hour_start_ms"],
     hash_key: &["ad_id"],
+    migration: 1,
 };
 
-/// The three sink tables.
-pub const SINK_TABLES: [SinkTable; 3] = [WATCHED_SEGMENTS, ROYALTIES_DAILY, AD_IMPRESSIONS_HOURLY];
+/// The sink tables.
+pub const SINK_TABLES: [SinkTable; 4] = [
+    WATCHED_SEGMENTS,
+    CONTINUE_WATCHING,
+    VIDEO_WATCH_DAILY,
+    AD_IMPRESSIONS_HOURLY,
+];
 
 #[cfg(test)]
 mod tests {

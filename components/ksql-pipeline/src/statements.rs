@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! heartbeats (stream, JSON from the ingest API, event time from the payload)
-//!   -> heartbeat_first_copies (table: first copy of each event id)  -> unique_heartbeats (stream)
-//!        -> watched_segments (session windows per viewer and video, EMIT FINAL)
-//!             -> watched_segment_events (stream) -> segments_by_video (re-keyed by video id)
-//!                  -> royalties_daily (JOIN video_licenses; per holder, video and day)
-//!        -> ad_impressions_hourly (tumbling hour per ad and campaign, EMIT FINAL)
-//! video_licenses (table, JSON, keyed by video id)
+//!   -> heartbeat_copies (table: copies per event id so far, tumbling dedup window)
+//!        -> unique_heartbeats (stream over its topic; COPIES = 1 is the first copy)
+//!             -> watched_segments (session windows per viewer and video, EMIT FINAL)
+//!             -> video_watch_daily (per video and UTC day, EMIT CHANGES; royalties are
+//!                computed from it in the database, with the license terms)
+//!             -> ad_impressions_hourly (tumbling hour per ad and campaign, EMIT FINAL)
+//!   -> continue_watching (table: latest position per viewer and video, EMIT CHANGES)
 //! ```
 
 use std::collections::BTreeMap;
@@ -16,7 +17,7 @@ use anyhow::Result;
 use heartbeat_contract::HEARTBEAT_INTERVAL_SECS;
 use serde::{Deserialize, Serialize};
 
-use crate::settings::PipelineSettings;
+use crate::settings::{IMPRESSION_WINDOW_SECS, PipelineSettings};
 use crate::topics::PipelineTopics;
 
 /// One ksqlDB statement and the properties it must run with.
@@ -31,8 +32,8 @@ pub struct KsqlStatement {
     pub properties: BTreeMap<String, String>,
 }
 
-/// Format of the UTC day that royalties are grouped by.
-const DAY_OF_START: &str = "TIMESTAMPTOSTRING(s.start_time_ms, 'yyyy-MM-dd', 'UTC')";
+/// The UTC day of a heartbeat's event time, `yyyy-MM-dd`.
+const DAY_OF_EVENT: &str = "TIMESTAMPTOSTRING(event_time_ms, 'yyyy-MM-dd', 'UTC')";
 
 /// Every statement of the pipeline, in the order they must be applied. Validates the inputs
 /// first; the error names the bad field.
@@ -46,6 +47,11 @@ pub fn pipeline_statements(
     let gap = settings.session_gap_secs;
     let grace = settings.grace_period_secs;
     let dedup = settings.dedup_window_secs;
+    // The dedup window emits every change at once (EMIT CHANGES): an expired window loses no
+    // output, so it keeps the least Kafka Streams accepts, size + grace.
+    let dedup_retention = dedup + grace;
+    let retention = settings.window_retention_secs;
+    let hour = IMPRESSION_WINDOW_SECS;
     let interval = HEARTBEAT_INTERVAL_SECS;
     let with = |topic: &crate::topics::TopicSpec, key_format: &str| {
         format!(
@@ -70,17 +76,11 @@ pub fn pipeline_statements(
         topics.heartbeats.name
     );
 
-    let video_licenses = format!(
-        "CREATE TABLE IF NOT EXISTS video_licenses (
-  video_id VARCHAR PRIMARY KEY,
-  license_holder_id VARCHAR,
-  rate_per_hour DOUBLE
-) WITH (KAFKA_TOPIC='{}', KEY_FORMAT='KAFKA', VALUE_FORMAT='JSON');",
-        topics.video_licenses.name
-    );
-
-    let first_copies = format!(
-        "CREATE TABLE IF NOT EXISTS heartbeat_first_copies {} AS
+    // No HAVING: a HAVING that stops holding turns the row into a tombstone, which every
+    // reader of the topic meets as a null value. Each copy is a row with its count instead,
+    // and readers keep COPIES = 1.
+    let copies = format!(
+        "CREATE TABLE IF NOT EXISTS heartbeat_copies {} AS
   SELECT event_id,
          EARLIEST_BY_OFFSET(viewer_id) AS viewer_id,
          EARLIEST_BY_OFFSET(video_id) AS video_id,
@@ -88,11 +88,11 @@ pub fn pipeline_statements(
          EARLIEST_BY_OFFSET(position_secs) AS position_secs,
          EARLIEST_BY_OFFSET(event_time_ms) AS event_time_ms,
          EARLIEST_BY_OFFSET(ad->ad_id) AS ad_id,
-         EARLIEST_BY_OFFSET(ad->campaign_id) AS campaign_id
+         EARLIEST_BY_OFFSET(ad->campaign_id) AS campaign_id,
+         COUNT(*) AS copies
   FROM heartbeats
-  WINDOW TUMBLING (SIZE {dedup} SECONDS, GRACE PERIOD {grace} SECONDS)
+  WINDOW TUMBLING (SIZE {dedup} SECONDS, RETENTION {dedup_retention} SECONDS, GRACE PERIOD {grace} SECONDS)
   GROUP BY event_id
-  HAVING COUNT(*) = 1
   EMIT CHANGES;",
         with(&topics.unique_heartbeats, "KAFKA")
     );
@@ -105,7 +105,8 @@ pub fn pipeline_statements(
   position_secs DOUBLE,
   event_time_ms BIGINT,
   ad_id VARCHAR,
-  campaign_id VARCHAR
+  campaign_id VARCHAR,
+  copies BIGINT
 ) WITH (KAFKA_TOPIC='{}', KEY_FORMAT='NONE', VALUE_FORMAT='{format}', TIMESTAMP='event_time_ms');",
         topics.unique_heartbeats.name
     );
@@ -123,53 +124,44 @@ pub fn pipeline_statements(
          COUNT(*) AS heartbeat_count,
          COUNT(*) * {interval} AS watched_secs
   FROM unique_heartbeats
-  WINDOW SESSION ({gap} SECONDS, GRACE PERIOD {grace} SECONDS)
+  WINDOW SESSION ({gap} SECONDS, RETENTION {retention} SECONDS, GRACE PERIOD {grace} SECONDS)
+  WHERE copies = 1
   GROUP BY viewer_id, video_id
   EMIT FINAL;",
         with(&topics.watched_segments, "JSON")
     );
 
-    let segment_events = format!(
-        "CREATE STREAM IF NOT EXISTS watched_segment_events (
-  viewer_id VARCHAR,
-  video_id VARCHAR,
-  start_time_ms BIGINT,
-  end_time_ms BIGINT,
-  start_position_secs DOUBLE,
-  end_position_secs DOUBLE,
-  heartbeat_count BIGINT,
-  watched_secs BIGINT
-) WITH (KAFKA_TOPIC='{}', KEY_FORMAT='NONE', VALUE_FORMAT='{format}');",
-        topics.watched_segments.name
+    // Every heartbeat, duplicates included (a copy repeats the same position), straight from
+    // the input: no dedup hop, no window, so nothing is too late for it. LATEST_BY_OFFSET is
+    // the last to arrive; the database keeps the row with the latest event time.
+    let continue_watching = format!(
+        "CREATE TABLE IF NOT EXISTS continue_watching {} AS
+  SELECT viewer_id AS viewer_key,
+         video_id AS video_key,
+         AS_VALUE(viewer_id) AS viewer_id,
+         AS_VALUE(video_id) AS video_id,
+         LATEST_BY_OFFSET(position_secs) AS position_secs,
+         LATEST_BY_OFFSET(event_time_ms) AS event_time_ms,
+         LATEST_BY_OFFSET(device) AS device
+  FROM heartbeats
+  GROUP BY viewer_id, video_id
+  EMIT CHANGES;",
+        with(&topics.continue_watching, "JSON")
     );
 
-    let segments_by_video = format!(
-        "CREATE STREAM IF NOT EXISTS segments_by_video {} AS
-  SELECT video_id,
-         viewer_id,
-         start_time_ms,
-         watched_secs
-  FROM watched_segment_events
-  PARTITION BY video_id
+    let video_watch_daily = format!(
+        "CREATE TABLE IF NOT EXISTS video_watch_daily {} AS
+  SELECT video_id AS video_key,
+         {DAY_OF_EVENT} AS watch_day_key,
+         AS_VALUE(video_id) AS video_id,
+         AS_VALUE({DAY_OF_EVENT}) AS watch_day,
+         COUNT(*) AS heartbeat_count,
+         COUNT(*) * {interval} AS watched_secs
+  FROM unique_heartbeats
+  WHERE copies = 1
+  GROUP BY video_id, {DAY_OF_EVENT}
   EMIT CHANGES;",
-        with(&topics.segments_by_video, "KAFKA")
-    );
-
-    let royalties = format!(
-        "CREATE TABLE IF NOT EXISTS royalties_daily {} AS
-  SELECT l.license_holder_id AS license_holder_key,
-         s.video_id AS video_key,
-         {DAY_OF_START} AS watch_day_key,
-         AS_VALUE(l.license_holder_id) AS license_holder_id,
-         AS_VALUE(s.video_id) AS video_id,
-         AS_VALUE({DAY_OF_START}) AS watch_day,
-         SUM(s.watched_secs) AS watched_secs,
-         SUM(s.watched_secs * l.rate_per_hour / 3600.0) AS royalty_amount
-  FROM segments_by_video s
-  JOIN video_licenses l ON s.video_id = l.video_id
-  GROUP BY l.license_holder_id, s.video_id, {DAY_OF_START}
-  EMIT CHANGES;",
-        with(&topics.royalties_daily, "JSON")
+        with(&topics.video_watch_daily, "JSON")
     );
 
     let impressions = format!(
@@ -183,16 +175,16 @@ pub fn pipeline_statements(
          COUNT_DISTINCT(CONCAT(viewer_id, '/', session_id)) AS impressions,
          COUNT(*) * {interval} AS seconds_shown
   FROM unique_heartbeats
-  WINDOW TUMBLING (SIZE 1 HOUR, GRACE PERIOD {grace} SECONDS)
-  WHERE ad_id IS NOT NULL
+  WINDOW TUMBLING (SIZE {hour} SECONDS, RETENTION {retention} SECONDS, GRACE PERIOD {grace} SECONDS)
+  WHERE copies = 1 AND ad_id IS NOT NULL
   GROUP BY ad_id, campaign_id
   EMIT FINAL;",
         with(&topics.ad_impressions_hourly, "JSON")
     );
 
     let from_earliest = [("auto.offset.reset", "earliest")];
-    // Without the record cache the first copy of an event id is emitted before a duplicate can
-    // overwrite it with the tombstone that HAVING COUNT(*) = 1 produces.
+    // Without the record cache every copy's row is emitted; with it, the first copy's row
+    // (COPIES = 1) and the second's could be folded into the second, and the heartbeat lost.
     let uncached = [
         ("auto.offset.reset", "earliest"),
         ("ksql.streams.cache.max.bytes.buffering", "0"),
@@ -207,13 +199,11 @@ pub fn pipeline_statements(
     };
     Ok(vec![
         statement("heartbeats", heartbeats, &[]),
-        statement("video_licenses", video_licenses, &[]),
-        statement("heartbeat_first_copies", first_copies, &uncached),
+        statement("heartbeat_copies", copies, &uncached),
         statement("unique_heartbeats", unique_heartbeats, &[]),
         statement("watched_segments", watched_segments, &from_earliest),
-        statement("watched_segment_events", segment_events, &[]),
-        statement("segments_by_video", segments_by_video, &from_earliest),
-        statement("royalties_daily", royalties, &from_earliest),
+        statement("continue_watching", continue_watching, &from_earliest),
+        statement("video_watch_daily", video_watch_daily, &from_earliest),
         statement("ad_impressions_hourly", impressions, &from_earliest),
     ])
 }

@@ -24,24 +24,23 @@ impl TopicSpec {
 
 /// Every topic of the pipeline.
 ///
-/// `heartbeats` and `video_licenses` are inputs: KafkaStack creates them (`video_licenses`
-/// compacted). `dead_letter` is created by KafkaStack for the JDBC sinks. The others are
-/// created by ksqlDB itself with the partition counts given here (`PARTITIONS=` in each
-/// `CREATE ... AS SELECT`).
+/// `heartbeats` is the input: KafkaStack creates it, the ingest API writes it. `dead_letter`
+/// is created by KafkaStack for the JDBC sinks. KafkaStack also creates the others, with the
+/// partition counts given here, and ksqlDB writes them (`PARTITIONS=` in each
+/// `CREATE ... AS SELECT` must match).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PipelineTopics {
     /// Input: the heartbeat records the ingest API writes (JSON, keyed by viewer id).
     pub heartbeats: TopicSpec,
-    /// Input: video id -> license holder and rate (JSON, keyed by video id, compacted).
-    pub video_licenses: TopicSpec,
-    /// The first copy of each heartbeat (de-duplicated by event id).
+    /// Every heartbeat with the number of copies of its event id seen so far; the first copy
+    /// (`COPIES = 1`) is the one that counts.
     pub unique_heartbeats: TopicSpec,
     /// Final watched segments per viewer and video.
     pub watched_segments: TopicSpec,
-    /// Watched segments re-keyed by video id; co-partitioned with `video_licenses`.
-    pub segments_by_video: TopicSpec,
-    /// Royalties per license holder, video and day.
-    pub royalties_daily: TopicSpec,
+    /// The latest position per viewer and video ("continue watching").
+    pub continue_watching: TopicSpec,
+    /// Watched seconds per video and UTC day (royalties are computed from it in the database).
+    pub video_watch_daily: TopicSpec,
     /// Ad impressions per ad, campaign and hour.
     pub ad_impressions_hourly: TopicSpec,
     /// Where the JDBC sinks put records they cannot write.
@@ -50,30 +49,29 @@ pub struct PipelineTopics {
 
 impl PipelineTopics {
     /// Topic names as in the design, with partition counts sized from the heartbeat topic's
-    /// partitions (`heartbeat_partitions`) and the licenses topic's (`license_partitions`).
-    pub fn with_partitions(heartbeat_partitions: u32, license_partitions: u32) -> Self {
-        let small = license_partitions;
+    /// partitions (`heartbeat_partitions`: the topics keyed by viewer) and
+    /// `small_partitions` (the topics keyed by video or ad).
+    pub fn with_partitions(heartbeat_partitions: u32, small_partitions: u32) -> Self {
+        let small = small_partitions;
         Self {
             heartbeats: TopicSpec::new("heartbeats", heartbeat_partitions),
-            video_licenses: TopicSpec::new("video-licenses", license_partitions),
             unique_heartbeats: TopicSpec::new("heartbeats-unique", heartbeat_partitions),
             watched_segments: TopicSpec::new("watched-segments", heartbeat_partitions),
-            segments_by_video: TopicSpec::new("watched-segments-by-video", license_partitions),
-            royalties_daily: TopicSpec::new("royalties-daily", small),
+            continue_watching: TopicSpec::new("continue-watching", heartbeat_partitions),
+            video_watch_daily: TopicSpec::new("video-watch-daily", small),
             ad_impressions_hourly: TopicSpec::new("ad-impressions-hourly", small),
             dead_letter: TopicSpec::new("pipeline-sink-dead-letter", small),
         }
     }
 
     /// Every topic with the name of the field that holds it.
-    pub fn all(&self) -> [(&'static str, &TopicSpec); 8] {
+    pub fn all(&self) -> [(&'static str, &TopicSpec); 7] {
         [
             ("heartbeats", &self.heartbeats),
-            ("video_licenses", &self.video_licenses),
             ("unique_heartbeats", &self.unique_heartbeats),
             ("watched_segments", &self.watched_segments),
-            ("segments_by_video", &self.segments_by_video),
-            ("royalties_daily", &self.royalties_daily),
+            ("continue_watching", &self.continue_watching),
+            ("video_watch_daily", &self.video_watch_daily),
             ("ad_impressions_hourly", &self.ad_impressions_hourly),
             ("dead_letter", &self.dead_letter),
         ]
@@ -87,8 +85,7 @@ impl PipelineTopics {
             .find(|t| t.name == name)
     }
 
-    /// Checks names (legal Kafka topic names, all distinct), partitions (at least 1) and
-    /// co-partitioning of the royalties join.
+    /// Checks names (legal Kafka topic names, all distinct) and partitions (at least 1).
     pub fn validate(&self) -> Result<()> {
         let all = self.all();
         for (field, topic) in all {
@@ -114,20 +111,12 @@ impl PipelineTopics {
                 );
             }
         }
-        if self.segments_by_video.partitions != self.video_licenses.partitions {
-            bail!(
-                "topics.segments_by_video.partitions ({}) must equal topics.video_licenses.partitions ({}): \
-                 ksqlDB joins them on video id and requires co-partitioned topics",
-                self.segments_by_video.partitions,
-                self.video_licenses.partitions
-            );
-        }
         Ok(())
     }
 }
 
 impl Default for PipelineTopics {
-    /// Dev-sized partition counts: 6 for heartbeats, 3 for licenses.
+    /// Dev-sized partition counts: 6 for heartbeats, 3 for the small topics.
     fn default() -> Self {
         Self::with_partitions(6, 3)
     }
@@ -144,26 +133,11 @@ mod tests {
     }
 
     #[test]
-    fn joined_topics_must_be_co_partitioned() {
-        let mut topics = PipelineTopics::default();
-        topics.segments_by_video.partitions = 4;
-        let err = topics.validate().unwrap_err().to_string();
-        assert!(
-            err.contains("topics.segments_by_video.partitions (4)"),
-            "{err}"
-        );
-        assert!(
-            err.contains("topics.video_licenses.partitions (3)"),
-            "{err}"
-        );
-    }
-
-    #[test]
     fn bad_names_and_partitions_name_the_field() {
         let mut topics = PipelineTopics::default();
-        topics.royalties_daily.name = "royalties daily".into();
+        topics.video_watch_daily.name = "video watch daily".into();
         let err = topics.validate().unwrap_err().to_string();
-        assert!(err.starts_with("topics.royalties_daily.name"), "{err}");
+        assert!(err.starts_with("topics.video_watch_daily.name"), "{err}");
 
         let mut topics = PipelineTopics::default();
         topics.heartbeats.partitions = 0;

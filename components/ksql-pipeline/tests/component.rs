@@ -67,7 +67,7 @@ async fn the_config_map_holds_exactly_the_statements_in_order_and_the_job_applie
         StatementFile::new(expected),
         "the same statements, in order"
     );
-    assert_eq!(file.statements.len(), 9);
+    assert_eq!(file.statements.len(), 7);
     assert_eq!(config_map.input("immutable"), Some(json!(true)));
 
     let jobs: Vec<_> = pipeline_children
@@ -214,7 +214,8 @@ async fn every_connector_lives_in_kafkas_namespace_on_the_connect_cluster_after_
         names,
         [
             "ad-impressions-hourly-jdbc-sink",
-            "royalties-daily-jdbc-sink",
+            "continue-watching-jdbc-sink",
+            "video-watch-daily-jdbc-sink",
             "watched-segments-jdbc-sink"
         ]
     );
@@ -324,13 +325,14 @@ async fn outputs_name_the_statements_the_connectors_and_the_job() {
     let outputs = Value::Object(component.registered_outputs.clone().unwrap());
     let outputs = wire::decode(&outputs).0.unwrap();
     assert_eq!(outputs["namespace"], "kafka");
-    assert_eq!(outputs["statementNames"].as_array().unwrap().len(), 9);
+    assert_eq!(outputs["statementNames"].as_array().unwrap().len(), 7);
     assert_eq!(outputs["statementNames"][0], "heartbeats");
     assert_eq!(
         outputs["connectorNames"],
         json!([
             "watched-segments-jdbc-sink",
-            "royalties-daily-jdbc-sink",
+            "continue-watching-jdbc-sink",
+            "video-watch-daily-jdbc-sink",
             "ad-impressions-hourly-jdbc-sink"
         ])
     );
@@ -358,7 +360,10 @@ async fn a_preview_registers_the_same_objects() {
         .map(|r| r.type_token.as_str())
         .collect();
     kinds.sort_unstable();
-    assert_eq!(kinds, [JOB, CONFIG_MAP, CONNECTOR, CONNECTOR, CONNECTOR]);
+    assert_eq!(
+        kinds,
+        [JOB, CONFIG_MAP, CONNECTOR, CONNECTOR, CONNECTOR, CONNECTOR]
+    );
     let job = one(&run.registrations, JOB, "pipeline-");
     assert!(
         job.input_str("metadata/name").is_some(),

@@ -3,7 +3,7 @@
 
 use ksql_pipeline::{PipelineSettings, PipelineTopics, pipeline_statements};
 
-const GOLDEN: [(&str, &str); 9] = [
+const GOLDEN: [(&str, &str); 7] = [
     (
         "heartbeats",
         "CREATE STREAM IF NOT EXISTS heartbeats (
@@ -20,16 +20,8 @@ const GOLDEN: [(&str, &str); 9] = [
 ) WITH (KAFKA_TOPIC='heartbeats', KEY_FORMAT='KAFKA', VALUE_FORMAT='JSON', TIMESTAMP='event_time_ms');",
     ),
     (
-        "video_licenses",
-        "CREATE TABLE IF NOT EXISTS video_licenses (
-  video_id VARCHAR PRIMARY KEY,
-  license_holder_id VARCHAR,
-  rate_per_hour DOUBLE
-) WITH (KAFKA_TOPIC='video-licenses', KEY_FORMAT='KAFKA', VALUE_FORMAT='JSON');",
-    ),
-    (
-        "heartbeat_first_copies",
-        "CREATE TABLE IF NOT EXISTS heartbeat_first_copies WITH (KAFKA_TOPIC='heartbeats-unique', PARTITIONS=6, KEY_FORMAT='KAFKA', VALUE_FORMAT='AVRO') AS
+        "heartbeat_copies",
+        "CREATE TABLE IF NOT EXISTS heartbeat_copies WITH (KAFKA_TOPIC='heartbeats-unique', PARTITIONS=6, KEY_FORMAT='KAFKA', VALUE_FORMAT='AVRO') AS
   SELECT event_id,
          EARLIEST_BY_OFFSET(viewer_id) AS viewer_id,
          EARLIEST_BY_OFFSET(video_id) AS video_id,
@@ -37,11 +29,11 @@ const GOLDEN: [(&str, &str); 9] = [
          EARLIEST_BY_OFFSET(position_secs) AS position_secs,
          EARLIEST_BY_OFFSET(event_time_ms) AS event_time_ms,
          EARLIEST_BY_OFFSET(ad->ad_id) AS ad_id,
-         EARLIEST_BY_OFFSET(ad->campaign_id) AS campaign_id
+         EARLIEST_BY_OFFSET(ad->campaign_id) AS campaign_id,
+         COUNT(*) AS copies
   FROM heartbeats
-  WINDOW TUMBLING (SIZE 60 SECONDS, GRACE PERIOD 600 SECONDS)
+  WINDOW TUMBLING (SIZE 60 SECONDS, RETENTION 660 SECONDS, GRACE PERIOD 600 SECONDS)
   GROUP BY event_id
-  HAVING COUNT(*) = 1
   EMIT CHANGES;",
     ),
     (
@@ -53,7 +45,8 @@ const GOLDEN: [(&str, &str); 9] = [
   position_secs DOUBLE,
   event_time_ms BIGINT,
   ad_id VARCHAR,
-  campaign_id VARCHAR
+  campaign_id VARCHAR,
+  copies BIGINT
 ) WITH (KAFKA_TOPIC='heartbeats-unique', KEY_FORMAT='NONE', VALUE_FORMAT='AVRO', TIMESTAMP='event_time_ms');",
     ),
     (
@@ -70,48 +63,37 @@ const GOLDEN: [(&str, &str); 9] = [
          COUNT(*) AS heartbeat_count,
          COUNT(*) * 5 AS watched_secs
   FROM unique_heartbeats
-  WINDOW SESSION (20 SECONDS, GRACE PERIOD 600 SECONDS)
+  WINDOW SESSION (20 SECONDS, RETENTION 172800 SECONDS, GRACE PERIOD 600 SECONDS)
+  WHERE copies = 1
   GROUP BY viewer_id, video_id
   EMIT FINAL;",
     ),
     (
-        "watched_segment_events",
-        "CREATE STREAM IF NOT EXISTS watched_segment_events (
-  viewer_id VARCHAR,
-  video_id VARCHAR,
-  start_time_ms BIGINT,
-  end_time_ms BIGINT,
-  start_position_secs DOUBLE,
-  end_position_secs DOUBLE,
-  heartbeat_count BIGINT,
-  watched_secs BIGINT
-) WITH (KAFKA_TOPIC='watched-segments', KEY_FORMAT='NONE', VALUE_FORMAT='AVRO');",
-    ),
-    (
-        "segments_by_video",
-        "CREATE STREAM IF NOT EXISTS segments_by_video WITH (KAFKA_TOPIC='watched-segments-by-video', PARTITIONS=3, KEY_FORMAT='KAFKA', VALUE_FORMAT='AVRO') AS
-  SELECT video_id,
-         viewer_id,
-         start_time_ms,
-         watched_secs
-  FROM watched_segment_events
-  PARTITION BY video_id
+        "continue_watching",
+        "CREATE TABLE IF NOT EXISTS continue_watching WITH (KAFKA_TOPIC='continue-watching', PARTITIONS=6, KEY_FORMAT='JSON', VALUE_FORMAT='AVRO') AS
+  SELECT viewer_id AS viewer_key,
+         video_id AS video_key,
+         AS_VALUE(viewer_id) AS viewer_id,
+         AS_VALUE(video_id) AS video_id,
+         LATEST_BY_OFFSET(position_secs) AS position_secs,
+         LATEST_BY_OFFSET(event_time_ms) AS event_time_ms,
+         LATEST_BY_OFFSET(device) AS device
+  FROM heartbeats
+  GROUP BY viewer_id, video_id
   EMIT CHANGES;",
     ),
     (
-        "royalties_daily",
-        "CREATE TABLE IF NOT EXISTS royalties_daily WITH (KAFKA_TOPIC='royalties-daily', PARTITIONS=3, KEY_FORMAT='JSON', VALUE_FORMAT='AVRO') AS
-  SELECT l.license_holder_id AS license_holder_key,
-         s.video_id AS video_key,
-         TIMESTAMPTOSTRING(s.start_time_ms, 'yyyy-MM-dd', 'UTC') AS watch_day_key,
-         AS_VALUE(l.license_holder_id) AS license_holder_id,
-         AS_VALUE(s.video_id) AS video_id,
-         AS_VALUE(TIMESTAMPTOSTRING(s.start_time_ms, 'yyyy-MM-dd', 'UTC')) AS watch_day,
-         SUM(s.watched_secs) AS watched_secs,
-         SUM(s.watched_secs * l.rate_per_hour / 3600.0) AS royalty_amount
-  FROM segments_by_video s
-  JOIN video_licenses l ON s.video_id = l.video_id
-  GROUP BY l.license_holder_id, s.video_id, TIMESTAMPTOSTRING(s.start_time_ms, 'yyyy-MM-dd', 'UTC')
+        "video_watch_daily",
+        "CREATE TABLE IF NOT EXISTS video_watch_daily WITH (KAFKA_TOPIC='video-watch-daily', PARTITIONS=3, KEY_FORMAT='JSON', VALUE_FORMAT='AVRO') AS
+  SELECT video_id AS video_key,
+         TIMESTAMPTOSTRING(event_time_ms, 'yyyy-MM-dd', 'UTC') AS watch_day_key,
+         AS_VALUE(video_id) AS video_id,
+         AS_VALUE(TIMESTAMPTOSTRING(event_time_ms, 'yyyy-MM-dd', 'UTC')) AS watch_day,
+         COUNT(*) AS heartbeat_count,
+         COUNT(*) * 5 AS watched_secs
+  FROM unique_heartbeats
+  WHERE copies = 1
+  GROUP BY video_id, TIMESTAMPTOSTRING(event_time_ms, 'yyyy-MM-dd', 'UTC')
   EMIT CHANGES;",
     ),
     (
@@ -126,8 +108,8 @@ const GOLDEN: [(&str, &str); 9] = [
          COUNT_DISTINCT(CONCAT(viewer_id, '/', session_id)) AS impressions,
          COUNT(*) * 5 AS seconds_shown
   FROM unique_heartbeats
-  WINDOW TUMBLING (SIZE 1 HOUR, GRACE PERIOD 600 SECONDS)
-  WHERE ad_id IS NOT NULL
+  WINDOW TUMBLING (SIZE 3600 SECONDS, RETENTION 172800 SECONDS, GRACE PERIOD 600 SECONDS)
+  WHERE copies = 1 AND ad_id IS NOT NULL
   GROUP BY ad_id, campaign_id
   EMIT FINAL;",
     ),
@@ -160,7 +142,7 @@ fn persistent_queries_start_from_the_earliest_offset_and_dedup_runs_uncached() {
             statement.name
         );
     }
-    let dedup = &statements[2];
+    let dedup = &statements[1];
     assert_eq!(
         dedup.properties["ksql.streams.cache.max.bytes.buffering"],
         "0"

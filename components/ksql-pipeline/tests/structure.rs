@@ -1,6 +1,7 @@
-//! Structural tests: the statements read only topics that exist, joined topics are
-//! co-partitioned, windows come from the settings, and each sink table's DDL, connector,
-//! statement output and reference-model row agree on columns and types.
+//! Structural tests: the statements read only topics that exist, nothing joins slowly arriving
+//! reference data, every window keeps closed windows long enough, only first copies of a
+//! heartbeat are counted, windows come from the settings, and each sink table's DDL,
+//! connector, statement output and reference-model row agree on columns and types.
 //!
 //! The statements are read back from their SQL text with a small parser that knows the shapes
 //! this crate writes (one projection item per line, `expr AS alias`).
@@ -8,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use ksql_pipeline::ddl::{SqlDialect, create_table};
-use ksql_pipeline::model::{AdImpressions, Royalty, WatchedSegment};
+use ksql_pipeline::model::{AdImpressions, ContinueWatching, VideoWatchDay, WatchedSegment};
 use ksql_pipeline::{
     JdbcSinkSettings, KsqlStatement, PipelineSettings, PipelineTopics, SINK_TABLES,
     jdbc_sink_connectors, pipeline_statements,
@@ -140,6 +141,7 @@ fn expr_type(expr: &str, scope: &BTreeMap<String, KsqlType>) -> KsqlType {
         .or_else(|| expr.strip_prefix("MAX("))
         .or_else(|| expr.strip_prefix("SUM("))
         .or_else(|| expr.strip_prefix("EARLIEST_BY_OFFSET("))
+        .or_else(|| expr.strip_prefix("LATEST_BY_OFFSET("))
     {
         return expr_type(inner.strip_suffix(')').unwrap(), scope);
     }
@@ -205,7 +207,7 @@ fn all_columns(statements: &[KsqlStatement]) -> BTreeMap<String, Columns> {
 fn every_topic_a_statement_reads_exists_and_every_written_topic_is_sized_from_the_inputs() {
     let topics = topics();
     let statements = statements();
-    let inputs = [&topics.heartbeats.name, &topics.video_licenses.name];
+    let inputs = [&topics.heartbeats.name];
     let mut written: Vec<String> = Vec::new();
     for statement in &statements {
         let topic = with_property(&statement.sql, "KAFKA_TOPIC").unwrap();
@@ -233,54 +235,114 @@ fn every_topic_a_statement_reads_exists_and_every_written_topic_is_sized_from_th
 }
 
 #[test]
-fn joined_sources_are_co_partitioned_with_the_same_key_format() {
-    let topics = topics();
-    let statements = statements();
-    let by_name: BTreeMap<_, _> = statements.iter().map(|s| (s.name.as_str(), s)).collect();
-    let joins: Vec<_> = statements
+fn nothing_joins_reference_data_that_may_arrive_after_the_facts() {
+    // A stream-table join drops (inner) or leaves unpriced (left) every record processed
+    // before the table row arrived, and a corrected row never reaches the past: license terms
+    // are joined in the database instead.
+    for statement in statements() {
+        assert!(
+            !statement.sql.contains(" JOIN "),
+            "{}: {}",
+            statement.name,
+            statement.sql
+        );
+    }
+}
+
+/// The window clause's (size or gap, retention, grace) in seconds, when it has one.
+fn window(sql: &str) -> Option<(String, u64, Option<u64>, u64)> {
+    let line = sql.lines().find_map(|l| l.trim().strip_prefix("WINDOW "))?;
+    let (kind, rest) = line.split_once(" (").unwrap();
+    let seconds = |part: &str| -> u64 {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let [.., n, unit] = words[..] else {
+            panic!("{part}")
+        };
+        let n: u64 = n.parse().unwrap();
+        match unit {
+            "SECONDS" => n,
+            "MINUTES" => n * 60,
+            "HOURS" | "HOUR" => n * 3_600,
+            "DAYS" => n * 86_400,
+            other => panic!("unit {other} in {line}"),
+        }
+    };
+    let parts: Vec<&str> = rest.trim_end_matches(')').split(", ").collect();
+    let size = seconds(parts[0]);
+    let retention = parts
         .iter()
-        .filter(|s| s.sql.contains("\n  JOIN "))
-        .collect();
-    assert_eq!(joins.len(), 1, "the royalties join");
-    for join in joins {
-        let sides: Vec<_> = sources(&join.sql)
-            .into_iter()
-            .map(|(name, _)| {
-                let source = by_name[name.as_str()];
-                let topic = with_property(&source.sql, "KAFKA_TOPIC").unwrap();
-                (
-                    topics.by_name(&topic).unwrap().partitions,
-                    with_property(&source.sql, "KEY_FORMAT").unwrap(),
-                )
-            })
-            .collect();
-        assert_eq!(sides.len(), 2);
-        assert_eq!(sides[0], sides[1], "{}: {sides:?}", join.name);
-        assert_eq!(sides[0], (12, "KAFKA".to_string()));
+        .find(|p| p.starts_with("RETENTION "))
+        .map(|p| seconds(p));
+    let grace = seconds(
+        parts
+            .iter()
+            .find(|p| p.starts_with("GRACE PERIOD "))
+            .unwrap(),
+    );
+    Some((kind.to_string(), size, retention, grace))
+}
+
+#[test]
+fn every_window_has_a_retention_that_outlives_the_designed_stream_time_jump() {
+    // docs/pipeline.md: an EMIT FINAL window must survive a stream-time jump of 12 hours;
+    // Kafka Streams drops store segments of half the retention, so its retention is at least
+    // 2 × (window + grace + 12 h). An EMIT CHANGES window has emitted everything already and
+    // needs only what Kafka Streams requires, window + grace.
+    const JUMP: u64 = 12 * 3_600;
+    for grace in [0, 600, 3_600] {
+        let settings = PipelineSettings {
+            grace_period_secs: grace,
+            ..Default::default()
+        };
+        let mut windows = 0;
+        for statement in pipeline_statements(&topics(), &settings).unwrap() {
+            let Some((kind, size, retention, grace)) = window(&statement.sql) else {
+                continue;
+            };
+            windows += 1;
+            let retention = retention
+                .unwrap_or_else(|| panic!("{}: a window without RETENTION", statement.name));
+            let bound = if statement.sql.ends_with("EMIT FINAL;") {
+                2 * (size + grace + JUMP)
+            } else {
+                size + grace
+            };
+            assert!(
+                retention >= bound,
+                "{} ({kind}): retention {retention} < {bound}",
+                statement.name
+            );
+        }
+        assert_eq!(windows, 3, "dedup, segments, impressions");
     }
 }
 
 #[test]
-fn windows_and_grace_come_from_the_settings() {
-    let settings = PipelineSettings {
-        session_gap_secs: 37,
-        grace_period_secs: 123,
-        dedup_window_secs: 45,
-        ..Default::default()
-    };
-    let statements = pipeline_statements(&topics(), &settings).unwrap();
-    let windows: Vec<&str> = statements
+fn only_first_copies_of_a_heartbeat_are_counted() {
+    let statements = statements();
+    let readers: Vec<_> = statements
         .iter()
-        .filter_map(|s| s.sql.lines().find_map(|l| l.trim().strip_prefix("WINDOW ")))
+        .filter(|s| {
+            sources(&s.sql)
+                .iter()
+                .any(|(n, _)| n == "unique_heartbeats")
+        })
         .collect();
-    assert_eq!(
-        windows,
-        [
-            "TUMBLING (SIZE 45 SECONDS, GRACE PERIOD 123 SECONDS)",
-            "SESSION (37 SECONDS, GRACE PERIOD 123 SECONDS)",
-            "TUMBLING (SIZE 1 HOUR, GRACE PERIOD 123 SECONDS)",
-        ]
-    );
+    assert_eq!(readers.len(), 3, "segments, video days, impressions");
+    for reader in readers {
+        let filter = reader
+            .sql
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("WHERE "))
+            .unwrap_or_else(|| panic!("{} reads every copy", reader.name));
+        assert!(
+            filter == "copies = 1" || filter.starts_with("copies = 1 AND "),
+            "{}: WHERE {filter}",
+            reader.name
+        );
+    }
+    // No HAVING anywhere: a HAVING that stops holding writes a tombstone.
+    assert!(statements.iter().all(|s| !s.sql.contains("HAVING")));
 }
 
 fn sink() -> JdbcSinkSettings {
@@ -339,12 +401,18 @@ fn model_row(table: &str) -> serde_json::Value {
             heartbeat_count: 1,
             watched_secs: 5,
         }),
-        "royalties_daily" => serde_json::to_value(Royalty {
-            license_holder_id: "h".into(),
+        "continue_watching" => serde_json::to_value(ContinueWatching {
+            viewer_id: "v".into(),
+            video_id: "a".into(),
+            position_secs: 12.5,
+            event_time_ms: 1,
+            device: "tv".into(),
+        }),
+        "video_watch_daily" => serde_json::to_value(VideoWatchDay {
             video_id: "a".into(),
             watch_day: "2026-06-01".into(),
+            heartbeat_count: 1,
             watched_secs: 5,
-            royalty_amount: 0.5,
         }),
         "ad_impressions_hourly" => serde_json::to_value(AdImpressions {
             ad_id: "x".into(),

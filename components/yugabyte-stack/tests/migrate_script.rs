@@ -105,10 +105,10 @@ fn the_script_creates_everything_once_and_reruns_cleanly() {
             &postgres,
             "yugabyte",
             "heartbeat",
-            "SELECT count(*) FROM schema_migrations"
+            "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"
         ),
-        Ok("1".into()),
-        "the migration is recorded once"
+        Ok("1,2".into()),
+        "each of the pipeline's two migrations is recorded once"
     );
     psql_as(
         &postgres,
