@@ -25,12 +25,12 @@ fn declared() -> BTreeMap<String, BTreeMap<String, String>> {
             let key = key.trim_end_matches(':').to_owned();
             keys.entry(key.clone()).or_default();
             current = Some(key);
-        } else if let (Some(key), Some(field)) = (&current, line.strip_prefix("    ")) {
-            if let Some((name, value)) = field.split_once(": ") {
-                keys.get_mut(key)
-                    .unwrap()
-                    .insert(name.to_owned(), value.trim().to_owned());
-            }
+        } else if let (Some(key), Some(field)) = (&current, line.strip_prefix("    "))
+            && let Some((name, value)) = field.split_once(": ")
+        {
+            keys.get_mut(key)
+                .unwrap()
+                .insert(name.to_owned(), value.trim().to_owned());
         }
     }
     keys
