@@ -1,7 +1,8 @@
 //! Window, grace and serialization settings of the pipeline.
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use heartbeat_contract::HEARTBEAT_INTERVAL_SECS;
+use platform_core::Problems;
 use serde::{Deserialize, Serialize};
 
 /// The value format of every topic ksqlDB writes, through the Schema Registry.
@@ -136,53 +137,63 @@ impl PipelineSettings {
 
     /// Checks every setting; the error names the setting and the accepted range.
     pub fn validate(&self) -> Result<()> {
+        let mut problems = Problems::new("");
+        self.check(&mut problems);
+        problems.into_result().map_err(Into::into)
+    }
+
+    /// Records every problem of the settings in `problems`, each under its field name
+    /// (`sessionGapSecs`, ...), so the stack reports them all at once.
+    pub fn check(&self, problems: &mut Problems) {
         let interval = HEARTBEAT_INTERVAL_SECS;
-        if self.session_gap_secs <= interval || self.session_gap_secs > 3_600 {
-            bail!(
-                "sessionGapSecs = {}: must be more than the heartbeat interval ({interval} s), \
-                 or every heartbeat becomes its own segment, and at most 3600",
-                self.session_gap_secs
-            );
-        }
-        if self.grace_period_secs > MAX_GRACE_PERIOD_SECS {
-            bail!(
-                "gracePeriodSecs = {}: must be at most {MAX_GRACE_PERIOD_SECS} (one day)",
-                self.grace_period_secs
-            );
-        }
-        if !(1..=3_600).contains(&self.dedup_window_secs) {
-            bail!(
-                "dedupWindowSecs = {}: must be from 1 to 3600",
-                self.dedup_window_secs
-            );
-        }
+        problems.check(
+            self.session_gap_secs > interval && self.session_gap_secs <= 3_600,
+            "sessionGapSecs",
+            self.session_gap_secs,
+            format!(
+                "must be more than the heartbeat interval ({interval} s), or every heartbeat \
+                 becomes its own segment, and at most 3600"
+            ),
+        );
+        problems.check(
+            self.grace_period_secs <= MAX_GRACE_PERIOD_SECS,
+            "gracePeriodSecs",
+            self.grace_period_secs,
+            format!("must be at most {MAX_GRACE_PERIOD_SECS} (one day)"),
+        );
+        problems.check(
+            (1..=3_600).contains(&self.dedup_window_secs),
+            "dedupWindowSecs",
+            self.dedup_window_secs,
+            "must be from 1 to 3600",
+        );
         let longest = IMPRESSION_WINDOW_SECS.max(self.session_gap_secs);
         let min_retention = self.min_final_window_retention_secs(longest);
-        if u64::from(self.window_retention_secs) < min_retention
-            || self.window_retention_secs > MAX_WINDOW_RETENTION_SECS
-        {
-            bail!(
-                "windowRetentionSecs = {}: must be at least {min_retention} (2 × (the {longest} s \
-                 window + gracePeriodSecs {} + the designed stream-time jump of \
+        problems.check(
+            u64::from(self.window_retention_secs) >= min_retention
+                && self.window_retention_secs <= MAX_WINDOW_RETENTION_SECS,
+            "windowRetentionSecs",
+            self.window_retention_secs,
+            format!(
+                "must be at least {min_retention} (2 × (the {longest} s window + \
+                 gracePeriodSecs {} + the designed stream-time jump of \
                  {DESIGNED_STREAM_TIME_JUMP_SECS} s)) and at most {MAX_WINDOW_RETENTION_SECS}",
-                self.window_retention_secs,
                 self.grace_period_secs
-            );
-        }
+            ),
+        );
         let tag = self.applier_image.rsplit_once(':').map(|(_, tag)| tag);
-        if tag.is_none_or(|tag| tag.is_empty() || tag == "latest" || tag.contains('/')) {
-            bail!(
-                "applierImage {:?}: pin an image tag (not :latest), such as {DEFAULT_APPLIER_IMAGE}",
-                self.applier_image
-            );
-        }
-        if !(1..=64).contains(&self.sink_tasks_max) {
-            bail!(
-                "sinkTasksMax = {}: must be from 1 to 64",
-                self.sink_tasks_max
-            );
-        }
-        Ok(())
+        problems.check(
+            !tag.is_none_or(|tag| tag.is_empty() || tag == "latest" || tag.contains('/')),
+            "applierImage",
+            format!("{:?}", self.applier_image),
+            format!("pin an image tag (not :latest), such as {DEFAULT_APPLIER_IMAGE}"),
+        );
+        problems.check(
+            (1..=64).contains(&self.sink_tasks_max),
+            "sinkTasksMax",
+            self.sink_tasks_max,
+            "must be from 1 to 64",
+        );
     }
 }
 
@@ -225,8 +236,29 @@ mod tests {
             let mut s = PipelineSettings::default();
             breaks(&mut s);
             let err = s.validate().unwrap_err().to_string();
-            assert!(err.starts_with(field), "{err}");
+            assert!(err.contains(&format!("  - {field} = ")), "{err}");
         }
+    }
+
+    #[test]
+    fn every_bad_setting_is_reported_at_once() {
+        let s = PipelineSettings {
+            session_gap_secs: 1,
+            dedup_window_secs: 0,
+            sink_tasks_max: 65,
+            ..PipelineSettings::default()
+        };
+        let mut problems = Problems::new("heartbeat-platform:pipeline");
+        s.check(&mut problems);
+        let keys: Vec<_> = problems.list().iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "heartbeat-platform:pipeline.sessionGapSecs",
+                "heartbeat-platform:pipeline.dedupWindowSecs",
+                "heartbeat-platform:pipeline.sinkTasksMax"
+            ]
+        );
     }
 
     #[test]

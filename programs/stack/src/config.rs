@@ -160,12 +160,8 @@ impl PlatformConfig {
                 section_problems("ingest", &|p| ingest.validate(sizing, zones, p));
             }
         }
-        if let Some(Err(error)) = pipeline.as_ref().map(PipelineSettings::validate) {
-            problems.add(
-                &format!("{NAMESPACE}:pipeline"),
-                "(as written)",
-                format!("{error:#}"),
-            );
+        if let Some(pipeline) = &pipeline {
+            section_problems("pipeline", &|p| pipeline.check(p));
         }
         let (
             Some(region),

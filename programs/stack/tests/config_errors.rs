@@ -207,6 +207,7 @@ async fn parse_and_rule_problems_of_every_section_are_reported_together_once_eac
         ("yugabyte", r#"{"tservers": 4, "namespace": 7}"#),
         ("ingest", r#"{"replicas": 2}"#),
         ("certManager", r#"{"caDays": 5}"#),
+        ("pipeline", r#"{"sessionGapSecs": 1, "sinkTasksMax": 0}"#),
     ] {
         config.insert(format!("heartbeat-platform:{key}"), value.to_owned());
     }
@@ -241,6 +242,11 @@ async fn parse_and_rule_problems_of_every_section_are_reported_together_once_eac
             "heartbeat-platform:certManager.caDays",
             "between 30 and 36500",
         ),
+        (
+            "heartbeat-platform:pipeline.sessionGapSecs",
+            "more than the heartbeat interval",
+        ),
+        ("heartbeat-platform:pipeline.sinkTasksMax", "from 1 to 64"),
     ];
     for (key, fix) in expected {
         let lines: Vec<_> = message
