@@ -33,7 +33,9 @@ pub struct EksConfig {
     /// IAM principals given cluster-admin access entries; at least one, or no person could
     /// use the cluster.
     pub admin_principal_arns: Vec<String>,
-    /// IAM principals given read-only access entries (`AmazonEKSAdminViewPolicy`).
+    /// IAM principals that preview the stack: access entries in the Kubernetes group
+    /// [`crate::preview_access::PREVIEWERS_GROUP`], which reads everything and writes only as
+    /// dry runs.
     pub viewer_principal_arns: Vec<String>,
     /// The cluster's support policy once its version leaves standard support.
     pub upgrade_support_type: SupportType,
