@@ -53,7 +53,8 @@ pub mod preview_access;
 pub mod storage_class;
 
 pub use config::{
-    EksConfig, MAX_API_ACCESS_CIDRS, NodePoolConfig, SupportType, TaintConfig, TaintEffect,
+    ADMISSION_POLICY_MINOR, EksConfig, MAX_API_ACCESS_CIDRS, NodePoolConfig, SupportType,
+    TaintConfig, TaintEffect,
 };
 pub use oidc::{OidcIssuer, ServiceAccountRole};
 

@@ -1001,6 +1001,28 @@ async fn a_cluster_needs_an_admin_and_the_network_must_admit_its_api_ranges() {
     );
 }
 
+#[tokio::test]
+async fn viewers_need_a_version_that_serves_admission_policies() {
+    let mut stack = prod();
+    stack.eks.kubernetes_version = "1.29".into();
+    let (message, registered) = problems(stack).await;
+    assert!(registered.is_empty());
+    assert!(
+        message.contains(&format!(
+            "heartbeat-platform:eks.viewerPrincipalArns = [\"{VIEWER}\"]: viewers are kept to dry runs by a ValidatingAdmissionPolicy"
+        )) && message.contains("set kubernetesVersion to \"1.30\" or later, or list no viewers"),
+        "{message}"
+    );
+    // Without viewers 1.29 stays possible, and 1.30 serves the policy.
+    let mut stack = prod();
+    stack.eks.kubernetes_version = "1.29".into();
+    stack.eks.viewer_principal_arns.clear();
+    assert!(of_type(&graph(stack).await, POLICY).is_empty());
+    let mut stack = prod();
+    stack.eks.kubernetes_version = "1.30".into();
+    assert_eq!(of_type(&graph(stack).await, POLICY).len(), 1);
+}
+
 #[test]
 fn graviton_types_are_told_from_x86_ones() {
     use eks_cluster::node_groups::{ami_type, is_graviton};
