@@ -162,13 +162,15 @@ pub fn cluster_role_binding() -> Manifest<ClusterRoleBinding> {
     })
 }
 
-/// The resources' rule of the policy: every group, version, resource and subresource.
+/// The resources' rule of the policy: every group, version, resource and subresource (`*/*`
+/// matches both; `*` alone would leave out subresources such as `pods/exec`, and the API
+/// server refuses `*/*` beside anything else).
 fn every_resource(operations: &[&str]) -> NamedRuleWithOperations {
     NamedRuleWithOperations {
         api_groups: Some(vec!["*".into()]),
         api_versions: Some(vec!["*".into()]),
         operations: Some(operations.iter().map(|o| (*o).into()).collect()),
-        resources: Some(vec!["*".into(), "*/*".into()]),
+        resources: Some(vec!["*/*".into()]),
         ..NamedRuleWithOperations::default()
     }
 }
