@@ -12,9 +12,10 @@ use serde_json::Value;
 use support::{run, stack_config};
 
 /// What the Helm charts the stacks install render beyond the components' own objects, by API
-/// group and kind: from `tools/synth.sh dev`'s manifests (cert-manager; Strimzi and YugabyteDB
-/// from ../shared/vendor/charts) and the AWS Load Balancer Controller chart's templates, which
-/// an offline render treats as preinstalled.
+/// group and kind: from the manifests of `tools/synth.sh dev` with `HEARTBEAT_CHARTS_DIR`
+/// holding the vendors' Strimzi 1.2.0 and YugabyteDB 2025.2.2 charts (../shared/vendor/charts),
+/// plus the AWS Load Balancer Controller chart's templates (an offline render treats the
+/// controller as preinstalled) and YugabyteDB's own cert-manager `Issuer`.
 const CHART_OBJECTS: &[(&str, &str)] = &[
     ("", "ConfigMap"),
     ("", "Secret"),
