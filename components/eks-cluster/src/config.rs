@@ -33,7 +33,9 @@ pub struct EksConfig {
     /// IAM principals given cluster-admin access entries; at least one, or no person could
     /// use the cluster.
     pub admin_principal_arns: Vec<String>,
-    /// IAM principals given read-only access entries (`AmazonEKSAdminViewPolicy`).
+    /// IAM principals that preview the stack: access entries in the Kubernetes group
+    /// [`crate::preview_access::PREVIEWERS_GROUP`], which reads everything and writes only as
+    /// dry runs.
     pub viewer_principal_arns: Vec<String>,
     /// The cluster's support policy once its version leaves standard support.
     pub upgrade_support_type: SupportType,
@@ -143,21 +145,34 @@ impl Default for NodePoolConfig {
     }
 }
 
+/// The first Kubernetes minor version that serves `admissionregistration.k8s.io/v1`
+/// ValidatingAdmissionPolicies, which keep the viewers to dry runs.
+pub const ADMISSION_POLICY_MINOR: u32 = 30;
+
 impl EksConfig {
     /// Checks the section; `vpc_cidr` is the network's range (`None` when the network section
     /// does not read, which skips only the overlap check).
     pub fn validate(&self, vpc_cidr: Option<Ipv4Net>, problems: &mut Problems) {
-        let version_ok = self
+        let minor = self
             .kubernetes_version
             .split_once('.')
-            .is_some_and(|(major, minor)| {
-                major == "1" && minor.parse::<u32>().is_ok_and(|m| (29..=35).contains(&m))
-            });
+            .filter(|(major, _)| *major == "1")
+            .and_then(|(_, minor)| minor.parse::<u32>().ok())
+            .filter(|minor| (29..=35).contains(minor));
         problems.check(
-            version_ok,
+            minor.is_some(),
             "kubernetesVersion",
             &self.kubernetes_version,
             "use a supported EKS version, 1.29 to 1.35, as \"1.33\"",
+        );
+        problems.check(
+            self.viewer_principal_arns.is_empty()
+                || minor.is_none_or(|minor| minor >= ADMISSION_POLICY_MINOR),
+            "viewerPrincipalArns",
+            format!("{:?}", self.viewer_principal_arns),
+            format!(
+                "viewers are kept to dry runs by a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), which Kubernetes serves from 1.{ADMISSION_POLICY_MINOR}: set kubernetesVersion to \"1.{ADMISSION_POLICY_MINOR}\" or later, or list no viewers"
+            ),
         );
         problems.check(
             !self.public_endpoint || !self.public_access_cidrs.is_empty(),

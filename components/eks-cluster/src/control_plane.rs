@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{EksConfig, SupportType};
 use crate::iam::{self, PolicyDocument, RoleWithPolicies};
+use crate::preview_access::PREVIEWERS_GROUP;
 
 /// The control-plane log streams sent to CloudWatch Logs: all of them.
 pub const CONTROL_PLANE_LOGS: [&str; 5] = [
@@ -21,25 +22,30 @@ pub const CONTROL_PLANE_LOGS: [&str; 5] = [
 pub const CLUSTER_ADMIN_POLICY: &str =
     "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
-/// The EKS access policy given to viewers: read every object, Secrets included, change none.
-pub const CLUSTER_VIEW_POLICY: &str =
-    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy";
-
 /// What an access entry lets its principal do, cluster-wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessLevel {
     /// [`CLUSTER_ADMIN_POLICY`].
     Admin,
-    /// [`CLUSTER_VIEW_POLICY`].
+    /// Member of [`PREVIEWERS_GROUP`]: read everything, write only as a dry run
+    /// ([`crate::preview_access`]).
     Viewer,
 }
 
 impl AccessLevel {
-    /// The EKS access policy.
-    pub fn policy_arn(self) -> &'static str {
+    /// The EKS access policy associated with the entry, if any.
+    pub fn policy_arn(self) -> Option<&'static str> {
         match self {
-            Self::Admin => CLUSTER_ADMIN_POLICY,
-            Self::Viewer => CLUSTER_VIEW_POLICY,
+            Self::Admin => Some(CLUSTER_ADMIN_POLICY),
+            Self::Viewer => None,
+        }
+    }
+
+    /// The Kubernetes groups of the entry, which RBAC bindings name.
+    pub fn kubernetes_groups(self) -> Vec<String> {
+        match self {
+            Self::Admin => Vec::new(),
+            Self::Viewer => vec![PREVIEWERS_GROUP.into()],
         }
     }
 
@@ -179,6 +185,9 @@ pub struct AccessEntry {
     /// `STANDARD`.
     #[serde(rename = "type")]
     pub entry_type: String,
+    /// The Kubernetes groups the principal is in (RBAC bindings name them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kubernetes_groups: Vec<String>,
     /// Tags.
     pub tags: Tags,
 }
@@ -327,36 +336,46 @@ pub fn cluster(scope: &ComponentScope, inputs: ClusterInputs<'_>) -> CustomResou
 }
 
 /// Registers an access entry for each of `principals`, with `access`'s policy over the whole
-/// cluster.
+/// cluster or its Kubernetes groups, once every one of `after` exists.
 pub fn access_entries(
     scope: &ComponentScope,
     cluster_name: &Output<String>,
     access: AccessLevel,
     principals: &[String],
+    after: &[CustomResource],
 ) {
     for (i, principal) in principals.iter().enumerate() {
         let part = format!("{}-{i}", access.part());
-        let entry = scope.aws(
+        let options = after
+            .iter()
+            .fold(scope.child_options(), |options, resource| {
+                options.depends_on(resource)
+            });
+        let entry = scope.aws_with(
             &part,
             AccessEntry {
                 cluster_name: cluster_name.clone(),
                 principal_arn: principal.clone(),
                 entry_type: "STANDARD".into(),
+                kubernetes_groups: access.kubernetes_groups(),
                 tags: Tags::new(),
             },
+            options,
         );
-        scope.aws_with(
-            &format!("{part}-policy"),
-            AccessPolicyAssociation {
-                cluster_name: cluster_name.clone(),
-                principal_arn: principal.clone(),
-                policy_arn: access.policy_arn().into(),
-                access_scope: AccessPolicyAssociationAccessScope {
-                    scope_type: "cluster".into(),
+        if let Some(policy_arn) = access.policy_arn() {
+            scope.aws_with(
+                &format!("{part}-policy"),
+                AccessPolicyAssociation {
+                    cluster_name: cluster_name.clone(),
+                    principal_arn: principal.clone(),
+                    policy_arn: policy_arn.into(),
+                    access_scope: AccessPolicyAssociationAccessScope {
+                        scope_type: "cluster".into(),
+                    },
                 },
-            },
-            scope.child_options().depends_on(&entry),
-        );
+                scope.child_options().depends_on(&entry),
+            );
+        }
     }
 }
 

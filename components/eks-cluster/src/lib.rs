@@ -9,8 +9,8 @@
 //!   subnets only, behind the network's baseline and API endpoint security groups (HTTPS
 //!   from the API clients group and `apiAccessCidrs`), every control-plane log, the API
 //!   endpoint private unless `publicEndpoint` (then also from `publicAccessCidrs`), the
-//!   `upgradeSupportType` support policy, and access entries: cluster-admin for
-//!   `adminPrincipalArns`, read-only for `viewerPrincipalArns` ([`control_plane`]);
+//!   `upgradeSupportType` support policy, and cluster-admin access entries for
+//!   `adminPrincipalArns` ([`control_plane`]);
 //! - the IAM OIDC provider and [`ServiceAccountRole`], IAM roles for service accounts
 //!   ([`oidc`]);
 //! - add-ons vpc-cni (own IRSA role, NetworkPolicy enforcement on) and kube-proxy, then the
@@ -18,7 +18,11 @@
 //!   launch template (IMDSv2 with hop limit 2, encrypted gp3 root volume, tagged instances)
 //!   ([`node_groups`]), then coredns and aws-ebs-csi-driver (own IRSA role) ([`addons`]);
 //! - the kubernetes provider (depending on the cluster and both node groups) and through it
-//!   the default encrypted gp3 StorageClass ([`storage_class`]).
+//!   the default encrypted gp3 StorageClass ([`storage_class`]);
+//! - with `viewerPrincipalArns`: a ValidatingAdmissionPolicy that keeps the previewers'
+//!   Kubernetes group to dry runs, a ClusterRole for that group (read everything, dry-run the
+//!   stack's writes), and then the viewers' access entries in that group ([`preview_access`]),
+//!   so that `pulumi preview` under a viewer gets server-side dry runs and changes nothing.
 //!
 //! Inputs: [`EksClusterArgs`] (the config section and the [`network::Network`] outputs, so
 //! wrong wiring does not compile). Outputs: [`EksCluster`].
@@ -45,10 +49,12 @@ pub mod iam;
 pub mod kubeconfig;
 pub mod node_groups;
 pub mod oidc;
+pub mod preview_access;
 pub mod storage_class;
 
 pub use config::{
-    EksConfig, MAX_API_ACCESS_CIDRS, NodePoolConfig, SupportType, TaintConfig, TaintEffect,
+    ADMISSION_POLICY_MINOR, EksConfig, MAX_API_ACCESS_CIDRS, NodePoolConfig, SupportType,
+    TaintConfig, TaintEffect,
 };
 pub use oidc::{OidcIssuer, ServiceAccountRole};
 
@@ -142,12 +148,13 @@ impl EksCluster {
             },
         );
         let cluster_name = cluster.output::<String>("name");
-        for (level, principals) in [
-            (AccessLevel::Admin, &config.admin_principal_arns),
-            (AccessLevel::Viewer, &config.viewer_principal_arns),
-        ] {
-            control_plane::access_entries(&scope, &cluster_name, level, principals);
-        }
+        control_plane::access_entries(
+            &scope,
+            &cluster_name,
+            AccessLevel::Admin,
+            &config.admin_principal_arns,
+            &[],
+        );
         let oidc = oidc::register(&scope, control_plane::oidc_issuer(&cluster));
 
         let cni_role = ServiceAccountRole::new(
@@ -235,6 +242,16 @@ impl EksCluster {
                 .depends_on(&ebs_csi)
                 .depends_on(&volumes_key_use),
         );
+        if !config.viewer_principal_arns.is_empty() {
+            let guards = preview_access::register(&scope, &provider);
+            control_plane::access_entries(
+                &scope,
+                &cluster_name,
+                AccessLevel::Viewer,
+                &config.viewer_principal_arns,
+                &guards,
+            );
+        }
 
         Ok(scope.finish(EksCluster {
             name: cluster_name,

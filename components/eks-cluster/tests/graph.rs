@@ -504,48 +504,268 @@ async fn a_render_directory_gives_the_offline_provider() {
 }
 
 #[tokio::test]
-async fn admins_and_viewers_get_cluster_wide_access_entries_of_their_own_policy() {
+async fn admins_get_the_admin_policy_and_viewers_the_previewers_group() {
     let regs = graph(prod()).await;
     let entries = of_type(&regs, "aws:eks/accessEntry:AccessEntry");
     let associations = of_type(
         &regs,
         "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
     );
-    assert_eq!((entries.len(), associations.len()), (2, 2));
-    for (principal, policy) in [
-        (
-            ADMIN,
-            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-        ),
-        (
-            VIEWER,
-            "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
-        ),
-    ] {
-        let entry = entries
+    assert_eq!((entries.len(), associations.len()), (2, 1));
+    let entry = |principal: &str| {
+        *entries
             .iter()
             .find(|e| e.input_str("principalArn").as_deref() == Some(principal))
-            .unwrap_or_else(|| panic!("no access entry for {principal}"));
-        assert_eq!(entry.input_str("type").as_deref(), Some("STANDARD"));
-        assert_eq!(entry.input_str("clusterName").as_deref(), Some(CLUSTER));
-        let association = associations
-            .iter()
-            .find(|a| a.input_str("principalArn").as_deref() == Some(principal))
-            .unwrap();
-        assert_eq!(association.input_str("policyArn").as_deref(), Some(policy));
+            .unwrap_or_else(|| panic!("no access entry for {principal}"))
+    };
+    for principal in [ADMIN, VIEWER] {
         assert_eq!(
-            association.input("accessScope"),
-            Some(json!({"type": "cluster"}))
+            entry(principal).input_str("type").as_deref(),
+            Some("STANDARD")
         );
-        assert!(association.dependencies.contains(&entry.urn));
+        assert_eq!(
+            entry(principal).input_str("clusterName").as_deref(),
+            Some(CLUSTER)
+        );
     }
+    let admin = entry(ADMIN);
+    assert_eq!(admin.input("kubernetesGroups"), None);
+    let association = associations[0];
+    assert_eq!(
+        association.input_str("principalArn").as_deref(),
+        Some(ADMIN)
+    );
+    assert_eq!(
+        association.input_str("policyArn").as_deref(),
+        Some("arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")
+    );
+    assert_eq!(
+        association.input("accessScope"),
+        Some(json!({"type": "cluster"}))
+    );
+    assert!(association.dependencies.contains(&admin.urn));
+    // The viewer has no EKS access policy (AmazonEKSAdminViewPolicy would add nothing the
+    // group's role lacks): its rights are the group's RBAC role, under the dry-run policy.
+    assert_eq!(
+        entry(VIEWER).input("kubernetesGroups"),
+        Some(json!(["heartbeat:previewers"]))
+    );
+    assert_eq!(
+        eks_cluster::preview_access::PREVIEWERS_GROUP,
+        "heartbeat:previewers"
+    );
+
     let cluster = one(&regs, "aws:eks/cluster:Cluster");
     assert_eq!(
         cluster.input("accessConfig/authenticationMode"),
         Some(json!("API"))
     );
-    let dev = graph(dev()).await;
-    assert_eq!(of_type(&dev, "aws:eks/accessEntry:AccessEntry").len(), 1);
+}
+
+#[tokio::test]
+async fn without_viewers_there_is_no_previewers_role_or_policy() {
+    let mut stack = prod();
+    stack.eks.viewer_principal_arns.clear();
+    let regs = graph(stack).await;
+    assert_eq!(of_type(&regs, "aws:eks/accessEntry:AccessEntry").len(), 1);
+    for token in [CLUSTER_ROLE, ROLE_BINDING, POLICY, POLICY_BINDING] {
+        assert!(of_type(&regs, token).is_empty(), "{token} without viewers");
+    }
+}
+
+const CLUSTER_ROLE: &str = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+const ROLE_BINDING: &str = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+const POLICY: &str = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+const POLICY_BINDING: &str =
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
+
+fn viewer_entry(regs: &[Registration]) -> &Registration {
+    of_type(regs, "aws:eks/accessEntry:AccessEntry")
+        .into_iter()
+        .find(|e| e.input_str("principalArn").as_deref() == Some(VIEWER))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_previewers_role_reads_everything_and_writes_nothing_but_dry_runs_can_use() {
+    let regs = graph(prod()).await;
+    let group = viewer_entry(&regs).input("kubernetesGroups/0").unwrap();
+    let binding = one(&regs, ROLE_BINDING);
+    assert_eq!(
+        binding.input("subjects"),
+        Some(json!([{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": group}]))
+    );
+    let role = one(&regs, CLUSTER_ROLE);
+    assert_eq!(
+        binding.input("roleRef"),
+        Some(json!({
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "ClusterRole",
+            "name": role.input("metadata/name").unwrap(),
+        }))
+    );
+    let rules = role.input("rules").unwrap();
+    let rules = rules.as_array().unwrap();
+    let verbs = |rule: &Value| strings(Some(rule["verbs"].clone()));
+    let groups = |rule: &Value| strings(Some(rule["apiGroups"].clone()));
+    let read = BTreeSet::from(["get".to_owned(), "list".into(), "watch".into()]);
+    assert!(
+        rules
+            .iter()
+            .any(|r| groups(r) == BTreeSet::from(["*".to_owned()])
+                && strings(Some(r["resources"].clone())) == BTreeSet::from(["*".to_owned()])
+                && verbs(r) == read),
+        "reads every object: {rules:?}"
+    );
+    let mut written = BTreeSet::new();
+    for rule in rules {
+        let verbs = verbs(rule);
+        for forbidden in ["*", "impersonate", "delete", "deletecollection"] {
+            assert!(!verbs.contains(forbidden), "{forbidden} in {rule}");
+        }
+        assert!(rule.get("nonResourceURLs").is_none(), "{rule}");
+        let groups = groups(rule);
+        if groups.contains("*") || groups.contains("admissionregistration.k8s.io") {
+            assert_eq!(
+                verbs, read,
+                "webhooks and admission policies only read: {rule}"
+            );
+            continue;
+        }
+        assert!(verbs.is_superset(&BTreeSet::from(["create".to_owned(), "patch".into()])));
+        if groups.contains("rbac.authorization.k8s.io") {
+            assert!(
+                verbs.contains("escalate") && verbs.contains("bind"),
+                "{rule}"
+            );
+        } else {
+            assert!(
+                !verbs.contains("escalate") && !verbs.contains("bind"),
+                "{rule}"
+            );
+        }
+        if groups.contains("") {
+            let resources = strings(Some(rule["resources"].clone()));
+            assert!(
+                !resources.iter().any(|r| r.contains('*')
+                    || ["pods/exec", "nodes/proxy", "serviceaccounts/token"].contains(&r.as_str())),
+                "core writes name their resources: {rule}"
+            );
+        }
+        written.extend(groups);
+    }
+    assert!(written.contains("") && written.contains("rbac.authorization.k8s.io"));
+}
+
+#[tokio::test]
+async fn the_admission_policy_keeps_the_previewers_to_dry_runs() {
+    let regs = graph(prod()).await;
+    let group = viewer_entry(&regs).input_str("kubernetesGroups/0").unwrap();
+    let policy = one(&regs, POLICY);
+    assert_eq!(policy.input("spec/failurePolicy"), Some(json!("Fail")));
+    assert_eq!(
+        policy.input("spec/matchConstraints/resourceRules"),
+        Some(json!([{
+            "apiGroups": ["*"],
+            "apiVersions": ["*"],
+            "operations": ["CREATE", "UPDATE", "DELETE", "CONNECT"],
+            // Resources and their subresources (pods/exec): the API server refuses `*/*`
+            // beside other entries, and `*` alone leaves out subresources.
+            "resources": ["*/*"],
+        }]))
+    );
+    // Only the self reviews behind `kubectl auth can-i` and `whoami` are left out.
+    let excluded = policy
+        .input("spec/matchConstraints/excludeResourceRules")
+        .unwrap();
+    let excluded: BTreeSet<String> = excluded
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|rule| {
+            assert_eq!(rule["operations"], json!(["CREATE"]));
+            strings(Some(rule["resources"].clone()))
+        })
+        .collect();
+    assert_eq!(
+        excluded,
+        BTreeSet::from([
+            "selfsubjectaccessreviews".to_owned(),
+            "selfsubjectrulesreviews".into(),
+            "selfsubjectreviews".into(),
+        ])
+    );
+    assert_eq!(
+        policy.input("spec/matchConditions"),
+        Some(json!([{
+            "name": "from-previewers",
+            "expression": format!("has(request.userInfo.groups) && '{group}' in request.userInfo.groups"),
+        }]))
+    );
+    assert_eq!(
+        policy.input_str("spec/validations/0/expression").as_deref(),
+        Some("request.dryRun == true")
+    );
+    assert_eq!(
+        policy
+            .input("spec/validations")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let binding = one(&regs, POLICY_BINDING);
+    assert_eq!(
+        binding.input("spec"),
+        Some(json!({
+            "policyName": policy.input("metadata/name").unwrap(),
+            "validationActions": ["Deny"],
+        })),
+        "cluster-wide, refusing"
+    );
+}
+
+#[tokio::test]
+async fn the_policy_guards_the_group_before_any_viewer_is_in_it() {
+    let regs = graph(prod()).await;
+    let provider = one(&regs, "pulumi:providers:kubernetes");
+    for token in [CLUSTER_ROLE, ROLE_BINDING, POLICY, POLICY_BINDING] {
+        let object = one(&regs, token);
+        assert_eq!(
+            object.provider,
+            format!("{}::{}", provider.urn, provider.id),
+            "{token} through the cluster's provider"
+        );
+    }
+    for part in ["cluster", "system-nodes", "stateful-nodes"] {
+        assert!(
+            provider
+                .dependencies
+                .contains(&named(&regs, &format!("eks-{part}")).urn),
+            "the provider waits for eks-{part}"
+        );
+    }
+    let policy = one(&regs, POLICY);
+    let policy_binding = one(&regs, POLICY_BINDING);
+    let role = one(&regs, CLUSTER_ROLE);
+    let role_binding = one(&regs, ROLE_BINDING);
+    assert!(policy_binding.dependencies.contains(&policy.urn));
+    for before in [policy, policy_binding, role] {
+        assert!(
+            role_binding.dependencies.contains(&before.urn),
+            "the role is bound after {}",
+            before.name
+        );
+    }
+    let entry = viewer_entry(&regs);
+    for before in [policy_binding, role_binding] {
+        assert!(
+            entry.dependencies.contains(&before.urn),
+            "the viewer enters the group after {}",
+            before.name
+        );
+    }
 }
 
 #[tokio::test]
@@ -781,6 +1001,28 @@ async fn a_cluster_needs_an_admin_and_the_network_must_admit_its_api_ranges() {
             && message.contains("NetworkArgs::api_access_ranges"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn viewers_need_a_version_that_serves_admission_policies() {
+    let mut stack = prod();
+    stack.eks.kubernetes_version = "1.29".into();
+    let (message, registered) = problems(stack).await;
+    assert!(registered.is_empty());
+    assert!(
+        message.contains(&format!(
+            "heartbeat-platform:eks.viewerPrincipalArns = [\"{VIEWER}\"]: viewers are kept to dry runs by a ValidatingAdmissionPolicy"
+        )) && message.contains("set kubernetesVersion to \"1.30\" or later, or list no viewers"),
+        "{message}"
+    );
+    // Without viewers 1.29 stays possible, and 1.30 serves the policy.
+    let mut stack = prod();
+    stack.eks.kubernetes_version = "1.29".into();
+    stack.eks.viewer_principal_arns.clear();
+    assert!(of_type(&graph(stack).await, POLICY).is_empty());
+    let mut stack = prod();
+    stack.eks.kubernetes_version = "1.30".into();
+    assert_eq!(of_type(&graph(stack).await, POLICY).len(), 1);
 }
 
 #[test]
