@@ -153,23 +153,59 @@ impl Default for ConnectConfig {
     }
 }
 
-/// How the HTTP services (Schema Registry, ksqlDB, Kafka UI) are reachable.
+/// How the HTTP services (Schema Registry, ksqlDB, Kafka UI) are reachable. None of them
+/// authenticates its clients, so a load balancer is internal unless the config says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum ServiceExposure {
     /// Inside the cluster only.
     #[default]
     ClusterIP,
-    /// Through a cloud load balancer as well.
+    /// Through an internal Network Load Balancer as well (reachable from the VPC and what is
+    /// routed to it), made by the AWS Load Balancer Controller.
     LoadBalancer,
+    /// Through an internet-facing Network Load Balancer: anyone on the internet reaches
+    /// services that have no authentication. An explicit opt-in, for short-lived test stacks.
+    PublicLoadBalancer,
 }
+
+/// The `loadBalancerClass` that hands a Service to the AWS Load Balancer Controller (an NLB)
+/// instead of the in-tree cloud provider, which would make an internet-facing Classic LB.
+pub const NLB_CLASS: &str = "service.k8s.aws/nlb";
 
 impl ServiceExposure {
     /// The Service `type`.
     pub fn service_type(self) -> &'static str {
         match self {
             Self::ClusterIP => "ClusterIP",
-            Self::LoadBalancer => "LoadBalancer",
+            Self::LoadBalancer | Self::PublicLoadBalancer => "LoadBalancer",
         }
+    }
+
+    /// The load balancer's scheme (`None` without one).
+    pub fn scheme(self) -> Option<&'static str> {
+        match self {
+            Self::ClusterIP => None,
+            Self::LoadBalancer => Some("internal"),
+            Self::PublicLoadBalancer => Some("internet-facing"),
+        }
+    }
+
+    /// The Service annotations the AWS Load Balancer Controller reads: the scheme, spelt out
+    /// (the controller's default is internal, but an existing NLB keeps its scheme when the
+    /// annotation is absent), and pod IPs as targets.
+    pub fn annotations(self) -> Option<BTreeMap<String, String>> {
+        self.scheme().map(|scheme| {
+            BTreeMap::from([
+                (
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme".to_owned(),
+                    scheme.to_owned(),
+                ),
+                (
+                    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type".to_owned(),
+                    "ip".to_owned(),
+                ),
+            ])
+        })
     }
 }
 

@@ -198,9 +198,16 @@ impl Workload {
     /// The Service.
     pub fn service(&self) -> Service {
         Service {
-            metadata: self.meta(),
+            metadata: ObjectMeta {
+                annotations: self.exposure.annotations(),
+                ..self.meta()
+            },
             spec: Some(ServiceSpec {
                 type_: Some(self.exposure.service_type().into()),
+                load_balancer_class: self
+                    .exposure
+                    .scheme()
+                    .map(|_| crate::config::NLB_CLASS.to_owned()),
                 selector: Some(self.labels()),
                 ports: Some(vec![ServicePort {
                     name: Some("http".into()),

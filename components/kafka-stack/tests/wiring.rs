@@ -640,3 +640,57 @@ async fn the_http_services_run_with_the_restricted_profile() {
         }
     }
 }
+
+#[tokio::test]
+async fn load_balancers_are_internal_nlbs_unless_public_is_asked_for() {
+    use kafka_stack::ServiceExposure;
+    let services = [
+        "heartbeat-schema-registry",
+        "heartbeat-ksqldb",
+        "heartbeat-kafka-ui",
+    ];
+    let scheme_key = "service.beta.kubernetes.io/aws-load-balancer-scheme";
+    for (exposure, want) in [
+        (ServiceExposure::ClusterIP, None),
+        (ServiceExposure::LoadBalancer, Some("internal")),
+        (ServiceExposure::PublicLoadBalancer, Some("internet-facing")),
+    ] {
+        let (sizing, zones, config) = prod();
+        let config = KafkaConfig {
+            service_type: exposure,
+            ..config
+        };
+        let registrations = synth(sizing, zones, config).await;
+        for name in services {
+            let service = named(&registrations, "kubernetes:core/v1:Service", name);
+            let scheme = service
+                .input("metadata/annotations")
+                .and_then(|annotations| annotations.get(scheme_key).cloned());
+            let class = service.input_str("spec/loadBalancerClass");
+            match want {
+                None => {
+                    assert_eq!(service.input_str("spec/type").as_deref(), Some("ClusterIP"));
+                    assert!(
+                        scheme.is_none() && class.is_none(),
+                        "{name}: no load balancer"
+                    );
+                }
+                Some(want) => {
+                    assert_eq!(
+                        service.input_str("spec/type").as_deref(),
+                        Some("LoadBalancer")
+                    );
+                    // The controller, not the in-tree provider (an internet-facing Classic LB).
+                    assert_eq!(class.as_deref(), Some("service.k8s.aws/nlb"), "{name}");
+                    assert_eq!(
+                        scheme
+                            .and_then(|s| s.as_str().map(str::to_owned))
+                            .as_deref(),
+                        Some(want),
+                        "{name}"
+                    );
+                }
+            }
+        }
+    }
+}
