@@ -18,7 +18,8 @@
 //!   launch template (IMDSv2 with hop limit 2, encrypted gp3 root volume, tagged instances)
 //!   ([`node_groups`]), then coredns and aws-ebs-csi-driver (own IRSA role) ([`addons`]);
 //! - the kubernetes provider (depending on the cluster and both node groups) and through it
-//!   the default encrypted gp3 StorageClass ([`storage_class`]);
+//!   the encrypted gp3 StorageClasses, the default one and `gp3-retain` for stateful data
+//!   ([`storage_class`]);
 //! - with `viewerPrincipalArns`: a ValidatingAdmissionPolicy that keeps the previewers'
 //!   Kubernetes group to dry runs, a ClusterRole for that group (read everything, dry-run the
 //!   stack's writes), and then the viewers' access entries in that group ([`preview_access`]),
@@ -235,13 +236,18 @@ impl EksCluster {
                 .depends_on(&system)
                 .depends_on(&stateful),
         );
-        scope.kubernetes_with(
-            &provider,
-            &storage_class::gp3_encrypted(volumes_key.output("arn")),
-            ResourceOptions::new()
-                .depends_on(&ebs_csi)
-                .depends_on(&volumes_key_use),
-        );
+        for class in [
+            storage_class::gp3_encrypted(volumes_key.output("arn")),
+            storage_class::gp3_encrypted_retained(volumes_key.output("arn")),
+        ] {
+            scope.kubernetes_with(
+                &provider,
+                &class,
+                ResourceOptions::new()
+                    .depends_on(&ebs_csi)
+                    .depends_on(&volumes_key_use),
+            );
+        }
         if !config.viewer_principal_arns.is_empty() {
             let guards = preview_access::register(&scope, &provider);
             control_plane::access_entries(

@@ -436,7 +436,29 @@ async fn the_kubernetes_provider_depends_on_the_cluster_and_node_groups() {
 async fn the_default_storage_class_is_encrypted_gp3_through_the_provider() {
     let regs = graph(dev()).await;
     let provider = one(&regs, "pulumi:providers:kubernetes");
-    let class = one(&regs, "kubernetes:storage.k8s.io/v1:StorageClass");
+    let classes = of_type(&regs, "kubernetes:storage.k8s.io/v1:StorageClass");
+    assert_eq!(classes.len(), 2, "the default class and the retained one");
+    let class = classes
+        .iter()
+        .find(|c| c.input_str("metadata/name").as_deref() == Some("gp3"))
+        .expect("the gp3 class");
+    let retained = classes
+        .iter()
+        .find(|c| c.input_str("metadata/name").as_deref() == Some("gp3-retain"))
+        .expect("the gp3-retain class");
+    assert_eq!(class.input_str("reclaimPolicy").as_deref(), Some("Delete"));
+    assert_eq!(
+        retained.input_str("reclaimPolicy").as_deref(),
+        Some("Retain")
+    );
+    assert!(
+        retained.input("metadata/annotations").is_none(),
+        "one default class only"
+    );
+    assert_eq!(
+        retained.input("parameters/encrypted"),
+        class.input("parameters/encrypted")
+    );
     assert_eq!(class.provider, format!("{}::{}", provider.urn, provider.id));
     assert_eq!(
         class.input_str("provisioner").as_deref(),

@@ -40,7 +40,8 @@ pub struct KafkaConfig {
     pub retention_hours: u32,
     /// Hours output and dead-letter topics keep records.
     pub output_retention_hours: u32,
-    /// The StorageClass of every Kafka volume.
+    /// The StorageClass of every Kafka volume (default `gp3-retain`: volumes outlive their
+    /// claims, see [`eks_cluster::storage_class::RETAINED_NAME`]).
     pub storage_class: String,
     /// Disk per KRaft controller, GiB (the metadata log is small).
     pub controller_disk_gib: u64,
@@ -225,7 +226,7 @@ impl Default for KafkaConfig {
             min_insync_replicas: 2,
             retention_hours: 168,
             output_retention_hours: 720,
-            storage_class: "gp3".into(),
+            storage_class: eks_cluster::storage_class::RETAINED_NAME.into(),
             controller_disk_gib: 20,
             broker_resources: NodeResources::new("2", "8Gi", "4g"),
             controller_resources: NodeResources::new("500m", "2Gi", "1g"),

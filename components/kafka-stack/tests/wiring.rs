@@ -176,7 +176,7 @@ async fn prod_sizes_follow_the_capacity_model() {
     );
     assert_eq!(
         brokers.input_str("spec/storage/volumes/0/class").as_deref(),
-        Some("gp3")
+        Some("gp3-retain")
     );
     assert_eq!(
         brokers.input_str("spec/storage/volumes/0/type").as_deref(),

@@ -20,7 +20,8 @@ pub struct YugabyteConfig {
     pub install: OperatorInstall,
     /// A local `yugabyte` chart instead of the vendor's repository (air-gapped deploys).
     pub chart_path: Option<String>,
-    /// The StorageClass of every volume.
+    /// The StorageClass of every volume (default `gp3-retain`: volumes outlive their claims,
+    /// see [`eks_cluster::storage_class::RETAINED_NAME`]).
     pub storage_class: String,
     /// Disk per master, GiB.
     pub master_disk_gib: u64,
@@ -69,7 +70,7 @@ impl Default for YugabyteConfig {
             tservers: None,
             install: OperatorInstall::Helm,
             chart_path: None,
-            storage_class: "gp3".into(),
+            storage_class: eks_cluster::storage_class::RETAINED_NAME.into(),
             master_disk_gib: 20,
             master_resources: PodResources {
                 cpu: "1".into(),

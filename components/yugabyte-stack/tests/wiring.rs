@@ -166,7 +166,7 @@ async fn prod_one_release_per_zone_with_shared_masters_and_placement() {
             release
                 .input_str("values/storage/tserver/storageClass")
                 .as_deref(),
-            Some("gp3")
+            Some("gp3-retain")
         );
         assert_eq!(release.input("values/tls/enabled").unwrap(), true);
         assert_eq!(
